@@ -1,0 +1,230 @@
+"""The news: publishers, articles and their images."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from relations.models import Agreement, Country, Event, Organization, Person, Topic
+from relations.slugs import unique_slug
+
+
+class Source(models.Model):
+    """A publisher whose reporting an article summarises or reproduces."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    url = models.URLField(blank=True)
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sources",
+    )
+    default_language = models.CharField(max_length=12, default="en")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:search") + f"?source={self.slug}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published status and a publication time passed."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def mentioning(self, entity):
+        """Articles tagged with a person, country, organization, event, agreement or topic."""
+        field = TAG_FIELDS_BY_MODEL[type(entity)]
+        return self.filter(**{field: entity})
+
+    def with_cards(self):
+        """What a result card shows, in a fixed number of queries."""
+        return self.select_related("source").prefetch_related("countries", "people")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    lead = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    language = models.CharField(
+        max_length=12, default="en", help_text="BCP 47 code: en, de, az."
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    source_url = models.URLField("original URL", max_length=500, blank=True)
+    byline = models.CharField(max_length=200, blank=True)
+    dateline_place = models.CharField(max_length=120, blank=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Public once published and this time has passed; a future time schedules it.",
+    )
+
+    people = models.ManyToManyField(Person, blank=True, related_name="articles")
+    countries = models.ManyToManyField(Country, blank=True, related_name="articles")
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="articles"
+    )
+    events = models.ManyToManyField(Event, blank=True, related_name="articles")
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="articles")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+
+    story = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="versions",
+        help_text="The original article when this one is the same story in another language.",
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule and archive articles")
+        ]
+        constraints = [
+            # Import idempotence: one article per imported text.
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="article_content_hash_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            # published(): status filter + newest first (home page, feeds, sitemap).
+            models.Index(
+                fields=["status", "-published_at"], name="article_status_published"
+            ),
+            # Search facets and filters by language.
+            models.Index(
+                fields=["language", "-published_at"], name="article_language_published"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def story_root(self):
+        return self.story or self
+
+    def compute_content_hash(self):
+        return content_hash(self.title, self.body)
+
+
+def content_hash(title, body):
+    """Hash of the normalised text: the same item imported twice hashes the same."""
+    normalised = " ".join(f"{title}\n{body}".split()).casefold()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+TAG_FIELDS_BY_MODEL = {
+    Person: "people",
+    Country: "countries",
+    Organization: "organizations",
+    Event: "events",
+    Agreement: "agreements",
+    Topic: "topics",
+}
+
+
+def article_image_path(instance, filename):
+    # Uploaded names are never trusted: the service renames before saving.
+    return f"articles/{filename}"
+
+
+class ArticleImage(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        upload_to=article_image_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    alt_text = models.CharField(
+        max_length=300, help_text="Describes the image for readers who cannot see it."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+
+    def __str__(self):
+        return self.alt_text
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()

@@ -21,7 +21,15 @@ from articles.management.commands.load_demo import demo_fixture_paths
 from articles.models import Article, ArticleImage, content_hash
 from articles.sanitize import sanitize_html
 from articles.services import can_publish
-from relations.models import BilateralRelation, Country, Milestone, Person, Topic
+from relations.models import (
+    Agreement,
+    BilateralRelation,
+    Country,
+    Event,
+    Milestone,
+    Person,
+    Topic,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +90,7 @@ def test_english_and_german_versions_share_one_story(demo):
     assert german.story.is_public
     assert german.story_root() == german.story.story_root()
     assert set(german.story.versions.all()) == {german}
+    assert set(german.events.all()) == set(german.story.events.all())
 
 
 def test_every_public_article_has_a_source_and_tags(demo):
@@ -139,6 +148,21 @@ def test_the_relation_has_its_milestones(demo):
     assert established.date_display() == "March 1992"
     assert {m.precision for m in milestones} == set(Milestone.Precision.values)
     assert all(m.source_article.is_public for m in milestones)
+
+
+def test_events_have_hosts_among_their_countries_and_participants(demo):
+    for event in Event.objects.prefetch_related("countries", "participations"):
+        assert event.host_country in event.countries.all(), event.slug
+        assert event.participations.exists(), event.slug
+
+
+def test_agreements_signed_at_an_event_are_dated_within_it(demo):
+    for agreement in Agreement.objects.select_related("event"):
+        assert agreement.parties.count() >= 2, agreement.slug
+        if agreement.event:
+            event = agreement.event
+            assert event.start_date <= agreement.signed_on
+            assert agreement.signed_on <= (event.end_date or event.start_date)
 
 
 def test_load_demo_draws_every_image_into_media_root(settings):

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
-from .search import index_article
 from .models import Article, ArticleImage, Source
+from .search import index_article
 
 
 @admin.register(Source)

@@ -59,7 +59,7 @@ DOUBLED = re.compile(r"(.)\1+")
 
 
 def fold(text, schwa="a"):
-    """Lower-case ASCII-ish form: Əliyev -> aliyev, Außenministerium -> aussenministerium.
+    """Lower-case, mostly ASCII: Əliyev -> aliyev, Außenminister -> aussenminister.
 
     Ə is romanised both ways (Əliyev -> Aliyev, Azərbaycan -> Azerbaycan): `schwa`
     picks the letter; names and queries are indexed and matched with both.

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         for fixture in fixtures:
             self.stdout.write(f"Loading {fixture.name}...")
             call_command("loaddata", str(fixture), verbosity=0)
+        # loaddata writes rows directly; the search index is built afterwards.
+        call_command("search_reindex", verbosity=0)
         written = ensure_demo_image_files(ArticleImage.objects.all())
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,73 @@
+"""sitemap.xml: public articles and every entity page (entities are always public)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from relations.models import (
+    Agreement,
+    BilateralRelation,
+    Country,
+    Event,
+    Organization,
+    Person,
+    Topic,
+)
+
+from .models import Article
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["articles:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+    limit = 5000
+
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").order_by("-id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class EntitySitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.order_by("pk")
+
+    def lastmod(self, item):
+        return getattr(item, "updated_at", None)
+
+
+class RelationSitemap(EntitySitemap):
+    def items(self):
+        return BilateralRelation.objects.select_related(
+            "country_a", "country_b"
+        ).order_by("pk")
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "people": EntitySitemap(Person),
+    "countries": EntitySitemap(Country),
+    "organizations": EntitySitemap(Organization),
+    "events": EntitySitemap(Event),
+    "agreements": EntitySitemap(Agreement),
+    "topics": EntitySitemap(Topic),
+    "relations": RelationSitemap(BilateralRelation),
+}

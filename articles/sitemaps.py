@@ -1,6 +1,7 @@
 """sitemap.xml: public articles and every entity page (entities are always public)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from relations.models import (
@@ -38,6 +39,10 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        # The index asks for the newest change; one aggregate, not every row.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class EntitySitemap(Sitemap):
     changefreq = "weekly"
@@ -50,14 +55,24 @@ class EntitySitemap(Sitemap):
         return self.model.objects.order_by("pk")
 
     def lastmod(self, item):
-        return getattr(item, "updated_at", None)
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 class RelationSitemap(EntitySitemap):
+    """Country pairs have no change time of their own: no lastmod."""
+
+    lastmod = None
+
     def items(self):
         return BilateralRelation.objects.select_related(
             "country_a", "country_b"
         ).order_by("pk")
+
+    def get_latest_lastmod(self):
+        return None
 
 
 SITEMAPS = {

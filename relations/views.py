@@ -67,10 +67,19 @@ class PersonDetailView(EntityArticlesView):
             "event__host_country"
         ).order_by("-event__start_date")
         return {
+            "relations": relations_of(self.entity.country),
             "current_positions": [p for p in positions if _holds(p, today)],
             "past_positions": [p for p in positions if not _holds(p, today)],
             "participations": participations,
         }
+
+
+def relations_of(country):
+    """The country pairs `country` belongs to, for links to their timelines."""
+    pairs = BilateralRelation.objects.filter(
+        Q(country_a=country) | Q(country_b=country)
+    )
+    return pairs.select_related("country_a", "country_b") if country else []
 
 
 def _holds(position, day):
@@ -90,9 +99,7 @@ class CountryDetailView(EntityArticlesView):
             Q(pk__in=in_event.values("event")) | Q(host_country=country)
         )
         return {
-            "relations": BilateralRelation.objects.filter(
-                Q(country_a=country) | Q(country_b=country)
-            ).select_related("country_a", "country_b"),
+            "relations": relations_of(country),
             "people": country.people.all()[:24],
             "events": events.select_related("host_country")[:10],
         }

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from tests.factories import (
+    BilateralRelationFactory,
     CountryFactory,
     EventFactory,
     ParticipationFactory,
@@ -40,6 +41,7 @@ def test_person_page_lists_positions_articles_and_events(client, world):
     assert f'href="{world.event.get_absolute_url()}"' in html
     assert "Head of delegation" in html
     assert 'href="/feeds/people/farid-karimov/"' in html
+    assert f'href="{world.relation.get_absolute_url()}"' in html
 
 
 def test_country_page_lists_articles_pairs_people_and_events(client, world):
@@ -126,14 +128,15 @@ def _tagged(entity, field, count):
 # source, 2 card prefetches (countries, people).
 @pytest.mark.parametrize("count", [1, 30])
 def test_person_page_query_count_is_fixed(client, db, count, django_assert_num_queries):
-    person = PersonFactory(country=None)
+    person = PersonFactory()
+    BilateralRelationFactory(country_a=person.country)
     _tagged(person, "people", count)
     PositionFactory.create_batch(count, person=person)
     for _ in range(count):
         ParticipationFactory(person=person, event=EventFactory(host_country=None))
-    # person + country, positions, articles count, articles, countries, people,
-    # participations + events + host countries
-    with django_assert_num_queries(7):
+    # person + country, positions, country pairs, articles count, articles,
+    # countries, people, participations + events + host countries
+    with django_assert_num_queries(8):
         assert client.get(person.get_absolute_url()).status_code == 200
 
 

@@ -8,9 +8,8 @@ import dataclasses
 
 from .timeline import KINDS
 
-WIDTH, HEIGHT = 720, 240
-MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 36, 28, 12
-MAX_YEARS = 40
+WIDTH, HEIGHT = 600, 240
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_TOP = 36, 20, 28, 12
 
 
 @dataclasses.dataclass
@@ -25,11 +24,9 @@ class Bar:
 
 
 def _years(counts):
-    years = sorted({year for year, _ in counts})
-    if not years:
-        return []
-    first = max(years[0], years[-1] - MAX_YEARS + 1)
-    return list(range(first, years[-1] + 1))
+    """Every year from the first to the last with items, gaps included."""
+    years = [year for year, _ in counts]
+    return list(range(min(years), max(years) + 1)) if years else []
 
 
 def coverage_chart(counts):
@@ -40,7 +37,7 @@ def coverage_chart(counts):
     totals = {year: sum(counts.get((year, k), 0) for k in KINDS) for year in years}
     peak = max(totals.values()) or 1
     plot_h = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
-    step = (WIDTH - MARGIN_LEFT) / len(years)
+    step = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / len(years)
     bars, labels = [], []
     for index, year in enumerate(years):
         x = MARGIN_LEFT + index * step + step * 0.15
@@ -61,6 +58,8 @@ def coverage_chart(counts):
         "peak": peak,
         "axis_y": HEIGHT - MARGIN_BOTTOM,
         "axis_x": MARGIN_LEFT,
+        "axis_end": WIDTH - MARGIN_RIGHT,
+        "peak_y": MARGIN_TOP,
         "label_y": HEIGHT - 8,
         "rows": _table_rows(years, counts, totals),
         "summary": _summary(years, totals),
@@ -69,8 +68,8 @@ def coverage_chart(counts):
 
 
 def _label_year(index, count):
-    # Label every year when there are few, otherwise about ten evenly spaced.
-    every = max(1, round(count / 10))
+    # Label every year when there are few, otherwise about eight evenly spaced.
+    every = max(1, round(count / 8))
     return index % every == 0 or index == count - 1
 
 

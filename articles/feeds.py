@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from relations.models import Country, Person, Topic
-from relations.views import RelationDetailView
+from relations.views import RelationDetailView, country_code
 
 from .models import Article
 
@@ -83,7 +83,7 @@ class CountryFeed(EntityFeed):
     lookup = "code"
 
     def get_object(self, request, code):
-        return get_object_or_404(Country, code=code.upper()[:2])
+        return get_object_or_404(Country, code=country_code(code))
 
 
 class RelationFeed(EntityFeed):

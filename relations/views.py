@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -19,6 +21,19 @@ from .models import (
     Topic,
 )
 from .timeline import KINDS, build_timeline, coverage
+
+COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
+
+
+def country_code(value):
+    """The upper-case code in a URL part; anything else is not found.
+
+    Checked before the database sees it: PostgreSQL refuses NUL characters
+    with an error rather than an empty result.
+    """
+    if not COUNTRY_CODE.fullmatch(value):
+        raise Http404("A country code is two letters, like az.")
+    return value.upper()
 
 
 class EntityArticlesView(PublishedArticlesMixin, ListView):
@@ -90,7 +105,7 @@ class CountryDetailView(EntityArticlesView):
     model = Country
 
     def get_entity(self):
-        return get_object_or_404(Country, code=self.kwargs["code"].upper()[:2])
+        return get_object_or_404(Country, code=country_code(self.kwargs["code"]))
 
     def entity_context(self):
         country = self.entity
@@ -180,7 +195,7 @@ class RelationDetailView(DetailView):
     timeline_page_size = 100
 
     def get_object(self, queryset=None):
-        codes = self.kwargs["codes"].upper().split("-")
+        codes = [country_code(code) for code in self.kwargs["codes"].split("-")]
         if len(codes) != 2 or codes[0] == codes[1]:
             raise Http404("A country pair looks like az-iq.")
         countries = list(Country.objects.filter(code__in=codes))

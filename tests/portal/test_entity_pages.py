@@ -91,6 +91,8 @@ def test_topic_page_lists_articles(client, world):
         "/people/nobody/",
         "/countries/zz/",
         "/countries/not-a-code/",
+        "/countries/n%00/",
+        "/countries/%C3%A9%C3%A9/",
         "/organizations/nothing/",
         "/events/never/",
         "/agreements/none/",

@@ -57,6 +57,8 @@ def test_relation_feed_needs_both_countries(client, world):
         "/feeds/countries/zz/",
         "/feeds/relations/nl-zz/",
         "/feeds/relations/garbage/",
+        "/feeds/countries/n%00/",
+        "/feeds/relations/n%00-so/atom/",
         "/feeds/topics/none/atom/",
     ],
 )

@@ -28,7 +28,8 @@ def test_either_order_redirects_permanently_to_the_canonical_url(client, world):
 
 
 @pytest.mark.parametrize(
-    "codes", ["nl-zz", "nl-nl", "nl", "nl-so-xx", "not-a-pair-at-all", "%3Cb%3E-x"]
+    "codes",
+    ["nl-zz", "nl-nl", "nl", "nl-so-xx", "not-a-pair-at-all", "%3Cb%3E-x", "n%00-so"],
 )
 def test_unknown_or_malformed_pairs_are_not_found(client, world, codes):
     assert client.get(f"/relations/{codes}/").status_code == 404

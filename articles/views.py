@@ -46,10 +46,7 @@ class HomeView(PublishedArticlesMixin, ListView):
 
 def topics_with_counts():
     """Topics with their number of public articles, busiest first (one query)."""
-    public = Q(
-        articles__status=Article.Status.PUBLISHED,
-        articles__published_at__lte=timezone.now(),
-    )
+    public = Q(articles__in=Article.objects.published().values("pk"))
     return Topic.objects.annotate(
         article_count=Count("articles", filter=public)
     ).order_by("-article_count", "name")

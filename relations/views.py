@@ -20,7 +20,7 @@ from .models import (
     Person,
     Topic,
 )
-from .timeline import KINDS, build_timeline, coverage
+from .timeline import KINDS, Timeline
 
 COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
@@ -220,15 +220,15 @@ class RelationDetailView(DetailView):
         valid = form.is_valid() if form.is_bound else True
         kinds = form.cleaned_data.get("kind") if valid and form.is_bound else None
         years = form.years() if valid and form.is_bound else None
-        entries = build_timeline(self.object, kinds=kinds, years=years)
-        page = Paginator(entries, self.timeline_page_size).get_page(
+        timeline = Timeline(self.object, kinds=kinds, years=years)
+        page = Paginator(timeline, self.timeline_page_size).get_page(
             self.request.GET.get("page")
         )
         return super().get_context_data(
             form=form,
             page_obj=page,
             entries=page.object_list,
-            entry_count=len(entries),
-            chart=coverage_chart(coverage(entries)),
+            entry_count=page.paginator.count,
+            chart=coverage_chart(timeline.coverage()),
             **kwargs,
         )

@@ -190,8 +190,22 @@ def test_timeline_query_count_does_not_grow(
         PublishedArticleFactory().countries.add(world.north, world.south)
         event = EventFactory(host_country=world.north)
         event.countries.add(world.south)
-    # countries by code, relation + both countries, milestones, events,
-    # agreements, articles (title, slug, language, date only)
-    with django_assert_num_queries(6):
+    # countries by code, relation + both countries, then over the UNION ALL of
+    # milestones, events, agreements and articles: count, one page, counts per
+    # year and kind for the chart
+    with django_assert_num_queries(5):
         response = client.get(world.relation.get_absolute_url())
     assert response.context["entry_count"] == 4 + 2 * count
+
+
+def test_timeline_pages_continue_in_date_order(client, world):
+    for _ in range(100):
+        PublishedArticleFactory().countries.add(world.north, world.south)
+    url = world.relation.get_absolute_url()
+    first = client.get(url).context["entries"]
+    second = client.get(url, {"page": 2}).context["entries"]
+    assert (len(first), len(second)) == (100, 4)
+    assert first[0].title == "Diplomatic relations established"
+    dates = [entry.date for entry in [*first, *second]]
+    assert dates == sorted(dates)
+    assert 'href="?page=2"' in client.get(url).content.decode()

@@ -90,7 +90,8 @@ class Year(Func):
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        template = "CAST(strftime('%%Y', %(expressions)s) AS INTEGER)"
+        # SQLite keeps dates as ISO text: the year is the first four characters.
+        template = "CAST(substr(%(expressions)s, 1, 4) AS INTEGER)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_sql(self, compiler, connection, template=None, **extra):

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from .models import TAG_FIELDS_BY_MODEL, Article
 
 RELATED_LIMIT = 5
+CANDIDATES = 500
 
 
 def story_versions(article):
@@ -52,8 +53,9 @@ def _shared_count(field, ids):
 def related_articles(article, limit=RELATED_LIMIT):
     """Public articles sharing the most tagged entities with `article`, recent first.
 
-    Candidates are only articles sharing at least one tag, so the per-row counts
-    run on a small set, not on every published article.
+    Only the CANDIDATES most recent articles sharing at least one tag are scored:
+    in a portal about one country nearly every article shares that country, and
+    counting shared tags for all of them grew with the whole archive.
     """
     tags = {field: ids for field, ids in _tag_ids(article).items() if ids}
     if not tags:
@@ -62,12 +64,17 @@ def related_articles(article, limit=RELATED_LIMIT):
     shares_any = Q()
     for field, ids in tags.items():
         shares_any |= Q(pk__in=_tag_rows(field, ids).values("article_id"))
-    shared = sum((_shared_count(field, ids) for field, ids in tags.items()), Value(0))
     root_id = article.story_id or article.pk
-    return (
+    candidates = (
         Article.objects.published()
         .filter(shares_any)
         .exclude(Q(pk=root_id) | Q(story_id=root_id))
+        .order_by("-published_at", "-id")
+        .values("pk")[:CANDIDATES]
+    )
+    shared = sum((_shared_count(field, ids) for field, ids in tags.items()), Value(0))
+    return (
+        Article.objects.filter(pk__in=candidates)
         .annotate(shared=shared)
         .order_by("-shared", "-published_at", "-id")
         .with_cards()[:limit]

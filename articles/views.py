@@ -87,9 +87,20 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             images=images,
             versions=story_versions(article),
             related=related_articles(article),
+            pairs=pairs_among(article.countries.all()),
             json_ld=news_article_json_ld(self.request, article, canonical, images),
             **kwargs,
         )
+
+
+def pairs_among(countries):
+    """Followed country pairs formed by the tagged countries (their timelines)."""
+    ids = [country.pk for country in countries]
+    if not ids:
+        return []
+    return BilateralRelation.objects.filter(
+        country_a__in=ids, country_b__in=ids
+    ).select_related("country_a", "country_b")
 
 
 def news_article_json_ld(request, article, canonical, images):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from tests.factories import (
     ArticleFactory,
     ArticleImageFactory,
+    CountryFactory,
     PersonFactory,
     PublishedArticleFactory,
     TopicFactory,
@@ -131,7 +132,8 @@ def test_unknown_article_is_not_found(client, db):
 def _article_with_tags(count):
     article = PublishedArticleFactory()
     article.topics.add(*TopicFactory.create_batch(count))
-    article.people.add(*PersonFactory.create_batch(count))
+    article.people.add(*PersonFactory.create_batch(count, country=None))
+    article.countries.add(*CountryFactory.create_batch(count))
     related = PublishedArticleFactory.create_batch(count)
     for other in related:
         other.topics.add(*article.topics.all()[:1])
@@ -146,8 +148,9 @@ def test_article_page_query_count_does_not_grow_with_tags(
     article = _article_with_tags(count)
     # 1 article + source, 1 images, 6 tag prefetches (people, countries,
     # organizations, events, agreements, topics), 1 other-language versions,
-    # 1 related articles + source, 2 related-card prefetches (countries, people).
-    with django_assert_num_queries(12):
+    # 1 related articles + source, 2 related-card prefetches (countries, people),
+    # 1 country pairs among the tagged countries.
+    with django_assert_num_queries(13):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related"]) == min(count, 5)

@@ -7,6 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.sanitize import sanitize_html
+
 register = template.Library()
 
 # The characters that could end a <script> element or open a comment are written
@@ -22,3 +24,13 @@ def json_ld(data):
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(escaped)
     )
+
+
+@register.filter
+def clean_body(html):
+    """An article body cleaned again on the way out.
+
+    Bodies are sanitised when saved through the services; rows written any
+    other way (a raw import, a shell) must still not reach readers as markup.
+    """
+    return mark_safe(sanitize_html(html or ""))

@@ -77,6 +77,27 @@ def test_json_ld_cannot_be_broken_out_of(client, title):
     assert data["author"]["name"] == "</script><b>x</b>"
 
 
+def test_body_written_around_the_services_is_still_cleaned(client):
+    article = PublishedArticleFactory(
+        body='<p onclick="x()">Talks<script>alert(1)</script>'
+        '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">link</a></p>'
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html.split('<div class="story__body">')[1].split("</div>")[0]
+    assert "<script" not in body and "onerror" not in body
+    assert "onclick" not in body and "javascript:" not in body
+    assert "Talks" in body and ">link</a>" in body
+
+
+def test_article_without_source_byline_or_images(client, db):
+    article = PublishedArticleFactory(source=None, byline="", source_url="", lead="")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Source not recorded." in response.content.decode()
+    data = json_ld_of(response)
+    assert "publisher" not in data and "author" not in data and "image" not in data
+
+
 def test_images_have_alt_text_and_srcset(client, world):
     ArticleImageFactory(article=world.article, alt_text="Delegations at the table")
     html = client.get(world.article.get_absolute_url()).content.decode()

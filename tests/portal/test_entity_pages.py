@@ -3,9 +3,11 @@ import re
 import pytest
 
 from tests.factories import (
+    AgreementFactory,
     BilateralRelationFactory,
     CountryFactory,
     EventFactory,
+    OrganizationFactory,
     ParticipationFactory,
     PersonFactory,
     PositionFactory,
@@ -176,3 +178,29 @@ def test_event_page_query_count_is_fixed(client, db, count, django_assert_num_qu
     # articles, countries, people, participations + people
     with django_assert_num_queries(9):
         assert client.get(event.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_organization_page_query_count_is_fixed(
+    client, db, count, django_assert_num_queries
+):
+    organization = OrganizationFactory(country=CountryFactory())
+    _tagged(organization, "organizations", count)
+    PositionFactory.create_batch(count, organization=organization)
+    organization.events.add(*EventFactory.create_batch(count, host_country=None))
+    # organization + country, articles count, articles, countries, people,
+    # positions + people, events + host countries
+    with django_assert_num_queries(7):
+        assert client.get(organization.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_agreement_page_query_count_is_fixed(
+    client, db, count, django_assert_num_queries
+):
+    agreement = AgreementFactory(event=EventFactory(host_country=None))
+    agreement.parties.add(*CountryFactory.create_batch(count))
+    _tagged(agreement, "agreements", count)
+    # agreement + event, parties, articles count, articles, countries, people
+    with django_assert_num_queries(6):
+        assert client.get(agreement.get_absolute_url()).status_code == 200

@@ -10,6 +10,7 @@ from .timeline import KINDS
 
 WIDTH, HEIGHT = 600, 240
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_TOP = 36, 20, 28, 12
+MAX_BAR_WIDTH = 36  # a few years should not turn into slabs
 
 
 @dataclasses.dataclass
@@ -39,17 +40,19 @@ def coverage_chart(counts):
     plot_h = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
     step = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / len(years)
     bars, labels = [], []
+    bar_width = min(step * 0.7, MAX_BAR_WIDTH)
     for index, year in enumerate(years):
-        x = MARGIN_LEFT + index * step + step * 0.15
+        centre = MARGIN_LEFT + (index + 0.5) * step
+        x = centre - bar_width / 2
         base = HEIGHT - MARGIN_BOTTOM
         for kind in KINDS:
             count = counts.get((year, kind), 0)
             if count:
                 height = plot_h * count / peak
                 base -= height
-                bars.append(Bar(year, kind, count, x, base, step * 0.7, height))
+                bars.append(Bar(year, kind, count, x, base, bar_width, height))
         if _label_year(index, len(years)):
-            labels.append({"year": year, "x": x + step * 0.35})
+            labels.append({"year": year, "x": centre})
     return {
         "width": WIDTH,
         "height": HEIGHT,

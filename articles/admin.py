@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
+from .admin_import import ArticleImportAdminMixin
 from .models import Article, ArticleImage, Source
 
 
@@ -22,7 +23,7 @@ class ArticleImageInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleImportAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -30,6 +31,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "source",
         "published_at",
         "updated_at",
+        "possible_duplicate_of",
     ]
     list_filter = [
         "status",
@@ -39,7 +41,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("people", admin.RelatedOnlyFieldListFilter),
         "published_at",
     ]
-    list_select_related = ["source"]
+    list_select_related = ["source", "possible_duplicate_of"]
     search_fields = ["title", "lead", "byline"]
     date_hierarchy = "published_at"
     autocomplete_fields = [
@@ -51,8 +53,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "agreements",
         "topics",
         "story",
+        "possible_duplicate_of",
     ]
     readonly_fields = [
+        "suggested_tags",
         "public_link",
         "version",
         "created_by",
@@ -75,6 +79,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "agreements",
                     "topics",
                     "story",
+                    "suggested_tags",
                 ]
             },
         ),
@@ -87,6 +92,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "source_url",
                     "byline",
                     "dateline_place",
+                    "photo_credit",
+                    "possible_duplicate_of",
                     "version",
                     "created_by",
                     "updated_by",

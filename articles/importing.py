@@ -40,7 +40,7 @@ class ImportResult:
 def article_import(
     *, item, user=None, source_name=None, language=None, publish=False, tag=False
 ):
-    """Create a draft from an `ingest.Extracted` item; the same text twice creates nothing.
+    """Create a draft from an `ingest.Extracted` item; the same text twice adds nothing.
 
     Raises PermissionDenied before writing anything when `publish` is asked for by a
     user without the publish permission, and ValueError for an unusable language.

@@ -94,7 +94,7 @@ def read_bytes(data, name):
 
 
 def decode(data, name):
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252 if it reads as text."""
+    """UTF-8 (BOM or not), UTF-16 with a BOM, else cp1252 when it reads as text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_or_fail(data, "utf-16", name)
     _refuse_binary(data, name)
@@ -228,7 +228,16 @@ def _json_overrides(extracted, item):
 
 # ------------------------------------------------------------------------ HTML
 
-SKIPPED_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript"}
+SKIPPED_TAGS = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+}
 BLOCK_TAGS = {
     "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
     "section", "article", "blockquote", "figcaption", "title", "time",
@@ -339,7 +348,7 @@ MONTHS = {
 }
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-# "Baku, December 22, AZERTAC" / "BAKU, 22 Dec 2024 (Reuters) -" / "Bagdad, 21. April 2025"
+# "Baku, December 22, AZERTAC" / "BAKU, 22 Dec 2024 (Reuters) -" / "Bagdad, 21. April"
 DATELINE_RE = re.compile(
     rf"^(?P<place>[A-Z][\w'.\- ]{{1,40}}?),\s+"
     rf"(?:(?P<month1>{MONTH_RE})\.?\s+(?P<day1>\d{{1,2}})"
@@ -349,7 +358,7 @@ DATELINE_RE = re.compile(
     rf"\s*(?:[-–—:.]\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
-ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 LONG_DATE_RE = re.compile(
     rf"\b(?:(?P<month1>{MONTH_RE})\.?\s+(?P<day1>\d{{1,2}}),?\s+(?P<year1>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})\.?\s+(?P<month2>{MONTH_RE})\.?,?\s+(?P<year2>\d{{4}}))\b",
@@ -363,7 +372,7 @@ SIGNATURE_RE = re.compile(
     r"^(?P<who>(?:[A-Z][a-z]+\s+){1,3}[A-Z]{2,}(?:-[A-Z]{2,})?)(?:,\s*(?P<role>.{2,60}))?$"
 )
 CREDIT_RE = re.compile(
-    r"^(?:photos?|photo credit|fotos?|bild|image|credit|quelle foto)\s*:\s*(?P<who>.{2,150})$"
+    r"^(?:photos?|photo credit|fotos?|bild|image|credit)\s*:\s*(?P<who>.{2,150})$"
     r"|^©\s*(?P<who2>.{2,150})$",
     re.IGNORECASE,
 )
@@ -553,9 +562,13 @@ def _take_footer(lines, found):
 def _looks_like_source_name(line):
     # "News.Az", "AZERTAC", "Trend.az": a short name, a domain or an acronym.
     words = line.split()
-    return len(words) <= 3 and len(line) <= 40 and (
-        re.fullmatch(r"[\w\-]+(\.[A-Za-z]{2,})+", line) is not None
-        or re.fullmatch(r"[A-Z][A-Z\-]{2,}", line) is not None
+    return (
+        len(words) <= 3
+        and len(line) <= 40
+        and (
+            re.fullmatch(r"[\w\-]+(\.[A-Za-z]{2,})+", line) is not None
+            or re.fullmatch(r"[A-Z][A-Z\-]{2,}", line) is not None
+        )
     )
 
 

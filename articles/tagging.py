@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from relations.models import Agreement, Country, Event, Organization, Person, Position
-from relations.models import Topic
+from relations.models import (
+    Agreement,
+    Country,
+    Event,
+    Organization,
+    Person,
+    Position,
+    Topic,
+)
 from relations.slugs import slug_base, transliterate
 
 from . import services
@@ -54,6 +61,7 @@ VARIANTS = [
 ]
 # Inflections allowed on the last word of a name (German cases, English plural).
 SUFFIXES = {"", "s", "e", "en", "er", "es", "em", "n", "ns", "ern"}
+KIND_LABELS = {"new_person": "new person", "story": "same story"}
 ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 WORD_RE = re.compile(r"\w+")
 # Words that may precede a surname without naming another person.
@@ -93,7 +101,9 @@ def tokenize(text, zone="body"):
 
 @dataclass
 class Suggestion:
-    kind: str  # person, country, organization, event, agreement, topic, new_person, story
+    kind: (
+        str  # person, country, organization, event, agreement, topic, new_person, story
+    )
     key: str  # stable id the accept button posts back: "person:12"
     label: str
     evidence: list = field(default_factory=list)
@@ -102,6 +112,10 @@ class Suggestion:
     position: str = ""  # new_person: the position title found beside the name
     country: object = None  # new_person: the country the position belongs to
     merge_into: object = None  # new_person: a known person it may be
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
 
     def evidence_text(self):
         return ", ".join(f"“{words}”" for words in self.evidence[:6])
@@ -188,7 +202,9 @@ def find_mentions(tokens, index):
             default=(None, 0),
         )
         if best[1]:
-            found = [n for n in candidates if _matches_at(tokens, position, n) == best[1]]
+            found = [
+                n for n in candidates if _matches_at(tokens, position, n) == best[1]
+            ]
             mentions += [(name, position, best[1]) for name in found]
             position += best[1]
         else:
@@ -396,7 +412,9 @@ TITLE_WORDS = (
     r"|Spokesman|Adviser|Advisor|Chancellor|Governor|Mayor|Außenminister"
     r"|Botschafter|Präsident|Ministerpräsident|Kommunikationsminister|director)"
 )
-OF_PHRASE = r"(?:\s+(?:of|for|von|des|der)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*?)*"
+OF_PHRASE = (
+    r"(?:\s+(?:of|for|von|des|der)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*?)*"
+)
 NOT_NAMES = (
     r"(?!(?:The|Republic|Council|Ministry|Commission|Union|Assembly|Parliament|Forum"
     r"|Organization|Organisation|Movement|Nations|States|Affairs|Department|Office"
@@ -517,7 +535,10 @@ def _story_candidates(article):
         .select_related("story")
     )
     if article.published_at:
-        window = (article.published_at - STORY_WINDOW, article.published_at + STORY_WINDOW)
+        window = (
+            article.published_at - STORY_WINDOW,
+            article.published_at + STORY_WINDOW,
+        )
         dated = others.filter(published_at__range=window)
         undated = others.filter(published_at__isnull=True).order_by("-pk")[:100]
         return list(dated.order_by("-pk")[:100]) + list(undated)
@@ -581,7 +602,9 @@ def _accept(article, suggestion):
 @transaction.atomic
 def person_create_from_suggestion(*, suggestion):
     """A new person with the position title found beside the name."""
-    person = Person.objects.create(full_name=suggestion.label, country=suggestion.country)
+    person = Person.objects.create(
+        full_name=suggestion.label, country=suggestion.country
+    )
     if suggestion.position:
         Position.objects.create(
             person=person, title=suggestion.position, country=suggestion.country

@@ -25,7 +25,8 @@ def _suggested_keys(world, article):
     return {
         names.get(s.entity, f"unexpected {s.kind} {s.label}")
         for s in suggest_for_article(article)
-        if s.kind in {"person", "country", "organization", "event", "agreement", "topic"}
+        if s.kind
+        in {"person", "country", "organization", "event", "agreement", "topic"}
     }
 
 

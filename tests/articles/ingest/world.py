@@ -56,7 +56,9 @@ def build_world():
     w["AZ"] = CountryFactory(
         name="Azerbaijan",
         code="AZ",
-        aliases=lines("Azerbaijani", "Azərbaycan", "Aserbaidschan", "aserbaidschanisch"),
+        aliases=lines(
+            "Azerbaijani", "Azərbaycan", "Aserbaidschan", "aserbaidschanisch"
+        ),
     )
     w["IQ"] = CountryFactory(
         name="Iraq", code="IQ", aliases=lines("Iraqi", "Irak", "irakisch")
@@ -129,7 +131,9 @@ def build_world():
     )
     w["reconstruction"] = TopicFactory(
         name="Reconstruction",
-        aliases=lines("rehabilitation", "restoration", "Rekonstruktion", "Wiederaufbau"),
+        aliases=lines(
+            "rehabilitation", "restoration", "Rekonstruktion", "Wiederaufbau"
+        ),
     )
     w["culture"] = TopicFactory(name="Culture", aliases=lines("cultural", "Kultur"))
     w["caspian"] = AgreementFactory(
@@ -170,7 +174,9 @@ def _events(w):
 
 # What an editor would tag by hand: the subjects of each seed, not every name in it.
 EXPECTED_TAGS = {
-    "visit": {"AZ", "IQ", "ilham", "rashid", "UN", "NAM", "OIC", "visit_2023", "culture"},
+    "visit": {
+        "AZ", "IQ", "ilham", "rashid", "UN", "NAM", "OIC", "visit_2023", "culture",
+    },
     "consultations_en": {
         "AZ", "IQ", "yasiri", "UN", "OIC", "NAM", "rewaq", "consult_2025",
         "climate", "reconstruction",
@@ -179,7 +185,8 @@ EXPECTED_TAGS = {
         "AZ", "IQ", "UN", "rewaq", "consult_2025", "climate", "reconstruction",
     },
     "deputy_visit": {
-        "AZ", "IQ", "khayrullah", "bayramov", "rzayev", "consult_2022", "reconstruction",
+        "AZ", "IQ", "khayrullah", "bayramov", "rzayev", "consult_2022",
+        "reconstruction",
     },
     "year_review": {
         "AZ", "ilham", "hajiyev", "AM", "RU", "TR", "EU", "NATO", "OSCE", "NAM", "UN",

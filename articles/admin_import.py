@@ -115,7 +115,8 @@ class ArticleImportAdminMixin:
             try:
                 items += extract_any(data["text"], "pasted text")
             except IngestError as error:
-                results.append(ImportResult("pasted text", "failed", message=str(error)))
+                failed = ImportResult("pasted text", "failed", message=str(error))
+                results.append(failed)
         options = {
             "user": request.user,
             "source_name": data.get("source") or None,
@@ -170,7 +171,9 @@ class ArticleImportAdminMixin:
         if any(s.kind == "new_person" for s in chosen):
             if not request.user.has_perm("relations.add_person"):
                 raise PermissionDenied
-        article_accept_suggestions(article=article, suggestions=chosen, user=request.user)
+        article_accept_suggestions(
+            article=article, suggestions=chosen, user=request.user
+        )
         labels = ", ".join(s.label for s in chosen)
         messages.success(request, f"Accepted: {labels}.")
         return HttpResponseRedirect(change_url)
@@ -190,7 +193,7 @@ def _import_one(item, options):
 
 
 def _chosen(suggestions, key):
-    """The suggestions a posted key names; only what is suggested now can be accepted."""
+    """What a posted key names; only what is suggested right now can be accepted."""
     if key == "all":
         return [s for s in suggestions if s.kind in TAG_FIELDS]
     merges = [merge_suggestion(s) for s in suggestions if s.merge_into]

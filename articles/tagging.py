@@ -268,11 +268,12 @@ def suggest_for_article(article, entities=None):
     tokens = article_tokens(article)
     scored = _score_mentions(tokens, entities)
     people = [entity for kind, entity in entities if kind == "person"]
+    tagged = _tag_keys(article) if article.pk else set()
     suggestions = _entity_suggestions(scored)
     suggestions += suggest_events(article, tokens, suggestions)
-    suggestions = _drop_existing(article, suggestions)
+    suggestions = [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
     suggestions += suggest_new_people(article, tokens, build_index(entities), people)
-    suggestions += suggest_same_story(article, suggestions)
+    suggestions += suggest_same_story(article, suggestions, tagged)
     return suggestions
 
 
@@ -313,17 +314,6 @@ def _entity_suggestions(scored):
         if found["score"] >= MIN_SCORE.get(kind, 1)
     ]
     return sorted(suggestions, key=lambda s: (list(TAG_FIELDS).index(s.kind), -s.score))
-
-
-def _drop_existing(article, suggestions):
-    if not article.pk:
-        return suggestions
-    tagged = {
-        (kind, pk)
-        for kind, name in TAG_FIELDS.items()
-        for pk in getattr(article, name).values_list("pk", flat=True)
-    }
-    return [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
 
 
 # ------------------------------------------------------------------- events
@@ -420,7 +410,10 @@ NOT_NAMES = (
     r"|Organization|Organisation|Movement|Nations|States|Affairs|Department|Office"
     r"|Administration|Cabinet|Mr|Mrs|Ms|Dr|Center|Centre|Foreign)\b)"
 )
-NAME_PART = NOT_NAMES + r"(?:[Aa]l-[A-Za-z][a-z]+|[A-Z][a-z]+|bin|ibn)(?![\w'-])"
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽƏ"  # Latin capitals, Azerbaijani and Turkish ones included
+NAME_PART = (
+    NOT_NAMES + rf"(?:[Aa]l-[A-Za-z][^\W\d_]+|[{UPPER}][^\W\d_]+|bin|ibn)(?![\w'-])"
+)
 OFFICIAL_RE = re.compile(
     rf"(?P<title>{TITLE_WORDS}{OF_PHRASE}),?\s+(?P<name>{NAME_PART}(?:\s+{NAME_PART}){{1,4}})"
 )
@@ -506,12 +499,12 @@ def _nearby_country(countries, zone, match, text):
 STORY_WINDOW = datetime.timedelta(days=3)
 
 
-def suggest_same_story(article, suggestions):
+def suggest_same_story(article, suggestions, tagged):
     """An article in another language about the same event or the same people."""
     if not article.pk or article.story_id:
         return []
     mine = {(s.kind, s.entity.pk) for s in suggestions if s.entity is not None}
-    mine |= _tag_keys(article)
+    mine |= tagged
     best = None
     for other in _story_candidates(article):
         shared = mine & _tag_keys(other)

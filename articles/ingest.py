@@ -397,6 +397,11 @@ AD_RE = re.compile(r"^(?:®|advertisement\b|anzeige\b|sponsored\b|werbung\b)", r
 TERMINAL = (".", "!", "?", "\u201d", '"', ":", ";", "\u2019", "'", ")")
 
 
+def _is_chrome(line):
+    # Widgets and stamps are short lines; long ones are never scanned for them.
+    return len(line) <= 120 and CHROME_RE.search(line) is not None
+
+
 def parse_date(value):
     """A date from ISO text or "Month Day, Year"; None when no full date is there."""
     if not value:
@@ -425,26 +430,24 @@ def _safe_date(year, month, day):
 def split_paragraphs(text):
     """Non-empty paragraphs; hard-wrapped lines inside a block are joined back."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", text):
+    paragraphs = []  # each a list of lines, joined at the end (linear time)
+    for block in re.split(r"\n[^\S\n]*\n", text):
+        in_block = False
         for line in block.split("\n"):
             line = " ".join(line.split())
             if not line:
                 continue
-            if paragraphs and _continues(paragraphs[-1], line, block):
-                paragraphs[-1] += " " + line
+            if in_block and _continues(paragraphs[-1][-1], line):
+                paragraphs[-1].append(line)
             else:
-                paragraphs.append(line)
-    return paragraphs
+                paragraphs.append([line])
+            in_block = True
+    return [" ".join(lines) for lines in paragraphs]
 
 
-def _continues(previous, line, block):
+def _continues(previous, line):
     # A wrapped line starts lower-case after a line that did not end a sentence.
-    return (
-        line[0].islower()
-        and not previous.endswith(TERMINAL)
-        and previous in " ".join(block.split())
-    )
+    return line[0].islower() and not previous.endswith(TERMINAL)
 
 
 def extract_text(text, name="pasted text"):
@@ -504,7 +507,7 @@ def _header_lines(lines, found):
     index = 0
     while index < len(lines):
         line = lines[index]
-        if CHROME_RE.search(line):
+        if _is_chrome(line):
             _date_from_chrome([line], found)
         elif (byline := BYLINE_RE.match(line)) and len(line) < 80:
             _take_byline(byline.group("who").strip(), found)
@@ -530,7 +533,7 @@ def _title_like(line):
         3 <= len(words) <= 30
         and len(line) <= 250
         and not line.endswith((".", ",", ";"))
-        and not CHROME_RE.search(line)
+        and not _is_chrome(line)
         and not DATELINE_RE.match(line)
         and not BYLINE_RE.match(line)
     )
@@ -543,8 +546,9 @@ def _date_from_chrome(lines, found):
 
 def _take_footer(lines, found):
     """Credits, signature and closing source lines at the end of the story."""
-    while lines:
-        line = lines[-1]
+    end = len(lines)
+    while end:
+        line = lines[end - 1]
         if CREDIT_RE.match(line):
             _add_credit(line, found)
         elif signature := SIGNATURE_RE.match(line):
@@ -555,8 +559,8 @@ def _take_footer(lines, found):
             found.source_name = found.source_name or line
         else:
             break
-        lines = lines[:-1]
-    return lines
+        end -= 1
+    return lines[:end]
 
 
 def _looks_like_source_name(line):
@@ -581,7 +585,8 @@ def _name_case(name):
 def _add_credit(line, found):
     match = CREDIT_RE.match(line)
     credit = (match.group("who") or match.group("who2")).strip()
-    if credit not in found.photo_credits:
+    # A handful is all a page has; the cap keeps hostile input cheap.
+    if len(found.photo_credits) < 20 and credit not in found.photo_credits:
         found.photo_credits.append(credit)
 
 
@@ -589,7 +594,7 @@ def _is_noise(line, found):
     if CREDIT_RE.match(line):
         _add_credit(line, found)
         return True
-    return bool(AD_RE.match(line) or CHROME_RE.search(line))
+    return bool(AD_RE.match(line) or _is_chrome(line))
 
 
 def _take_dateline(lines, found):
@@ -633,5 +638,6 @@ def detect_language(text):
     """ISO 639-1 code of `text`, or "" when there is too little text to tell."""
     if len(text.strip()) < 40:
         return ""
-    language, _score = py3langid.classify(text)
+    # The first pages are plenty to tell the language, and bound the cost.
+    language, _score = py3langid.classify(text[:20000])
     return language

@@ -7,7 +7,10 @@ when no other known person shares it, and a country or topic named once in
 passing in the body is not enough.
 """
 
+import bisect
 import datetime
+import functools
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ from relations.slugs import slug_base, transliterate
 from . import services
 from .models import Article
 
+MAX_TEXT = 200_000
 ZONE_WEIGHT = {"title": 3, "lead": 2, "body": 1}
 # Countries and topics need more than one passing mention in the body.
 MIN_SCORE = {"country": 2, "topic": 2}
@@ -72,6 +76,7 @@ HONORIFICS = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=50_000)
 def fold(text):
     """ASCII, lower-case, one spelling per sound; short words are left exact."""
     word = transliterate(text.translate(NAME_LETTERS)).casefold()
@@ -92,11 +97,12 @@ class Token:
 
 
 def tokenize(text, zone="body"):
-    return [
-        Token(match.group(), fold(match.group()), zone, match.start())
-        for match in WORD_RE.finditer(text or "")
-        if fold(match.group())
-    ]
+    tokens = []
+    for match in WORD_RE.finditer(text or ""):
+        key = fold(match.group())
+        if key:
+            tokens.append(Token(match.group(), key, zone, match.start()))
+    return tokens
 
 
 @dataclass
@@ -183,10 +189,11 @@ def _matches_at(tokens, position, name):
 def _candidates(index, token):
     # The first word may carry an inflection: "aserbaidschanischen", "Iraqis".
     key = token.key
-    stems = {key[: -len(end)] for end in SUFFIXES if end and key.endswith(end)}
-    found = index.get(token.key, []) + index.get(token.text, [])
-    for stem in stems - {key}:
-        found += [name for name in index.get(stem, []) if len(name.keys) == 1]
+    found = index.get(key, []) + index.get(token.text, [])
+    for end in SUFFIXES:
+        if end and key.endswith(end) and key[: -len(end)] in index:
+            stem = key[: -len(end)]
+            found += [name for name in index[stem] if len(name.keys) == 1]
     return found
 
 
@@ -230,12 +237,12 @@ def _given_names(person):
     keys = set()
     for name in person.all_names():
         keys.update(token.key for token in tokenize(name)[:-1])
-    return keys
+    return keys | HONORIFICS
 
 
 def find_surnames(tokens, people, covered):
     """Bare surnames of exactly one known person, not preceded by another first name."""
-    index, found = surname_index(people), []
+    index, found, given = surname_index(people), [], {}
     for position, token in enumerate(tokens):
         owners = index.get(token.key, set())
         if position in covered or len(owners) != 1:
@@ -243,7 +250,9 @@ def find_surnames(tokens, people, covered):
         person = next(iter(owners))
         previous = tokens[position - 1] if position else None
         if previous and previous.text[:1].isupper() and previous.zone == token.zone:
-            if previous.key not in _given_names(person) | HONORIFICS:
+            if person not in given:
+                given[person] = _given_names(person)
+            if previous.key not in given[person]:
                 continue  # "Ilham Aliyev" is not "Heydar Aliyev"
         found.append((person, position))
     return found
@@ -252,35 +261,41 @@ def find_surnames(tokens, people, covered):
 # ------------------------------------------------------------- the article
 
 
+def _zones(article):
+    """Title, lead and body as plain text (token offsets point into these).
+
+    Only the first MAX_TEXT characters of the body are read: real articles are far
+    shorter, and the bound keeps the admin page quick on a pathological import.
+    """
+    body = re.sub(r"</p>|<br\s*/?>|</li>", "\n", (article.body or "")[:MAX_TEXT])
+    body = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    return [("title", article.title), ("lead", article.lead), ("body", body)]
+
+
 def article_tokens(article):
-    body = re.sub(r"<[^>]+>", " ", article.body or "")
-    body = body.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"')
-    return (
-        tokenize(article.title, "title")
-        + tokenize(article.lead, "lead")
-        + tokenize(body, "body")
-    )
+    return [token for zone, text in _zones(article) for token in tokenize(text, zone)]
 
 
 def suggest_for_article(article, entities=None):
     """Suggestions for `article`, best first; tags it already has are left out."""
     entities = known_entities() if entities is None else entities
-    tokens = article_tokens(article)
-    scored = _score_mentions(tokens, entities)
+    index, tokens = build_index(entities), article_tokens(article)
+    mentions = find_mentions(tokens, index)
+    scored = _score_mentions(tokens, mentions, entities)
     people = [entity for kind, entity in entities if kind == "person"]
     tagged = _tag_keys(article) if article.pk else set()
     suggestions = _entity_suggestions(scored)
     suggestions += suggest_events(article, tokens, suggestions)
     suggestions = [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
-    suggestions += suggest_new_people(article, tokens, build_index(entities), people)
+    suggestions += suggest_new_people(article, tokens, mentions, index, people)
     suggestions += suggest_same_story(article, suggestions, tagged)
     return suggestions
 
 
-def _score_mentions(tokens, entities):
+def _score_mentions(tokens, mentions, entities):
     scored = defaultdict(lambda: {"score": 0, "evidence": []})
     covered = set()
-    for name, position, size in find_mentions(tokens, build_index(entities)):
+    for name, position, size in mentions:
         words = _span_text(tokens[position : position + size])
         _add(scored[(name.kind, name.entity)], tokens[position].zone, words)
         covered.update(range(position, position + size))
@@ -347,10 +362,21 @@ def _candidate_events(article):
     return events.order_by("-start_date")[:500]
 
 
-def _phrase_in(phrase, keys):
-    wanted = [token.key for token in tokenize(phrase)]
-    text = " ".join(keys)
-    return f" {' '.join(wanted)} " in f" {text} "
+@dataclass
+class TextKeys:
+    """The article's folded words, joined once for phrase lookups and as a set."""
+
+    joined: str
+    words: set
+
+    @classmethod
+    def of(cls, tokens):
+        keys = [token.key for token in tokens]
+        return cls(f" {' '.join(keys)} ", set(keys))
+
+    def has_phrase(self, phrase):
+        wanted = " ".join(token.key for token in tokenize(phrase))
+        return bool(wanted) and f" {wanted} " in self.joined
 
 
 def suggest_events(article, tokens, suggestions):
@@ -359,7 +385,7 @@ def suggest_events(article, tokens, suggestions):
     Without a publication date an event is suggested only when it is the one
     candidate: many rounds of the same consultations would otherwise compete.
     """
-    keys = [token.key for token in tokens]
+    keys = TextKeys.of(tokens)
     found = {(s.kind, s.entity.pk) for s in suggestions}
     matched = []
     for event in _candidate_events(article):
@@ -375,14 +401,14 @@ def suggest_events(article, tokens, suggestions):
 
 
 def _event_evidence(event, keys, found, tokens):
-    if _phrase_in(event.title, keys):
+    if keys.has_phrase(event.title):
         return [event.title]
-    words = [w for w in EVENT_WORDS.get(event.kind, []) if _phrase_in(w, keys)]
+    words = [w for w in EVENT_WORDS.get(event.kind, []) if keys.has_phrase(w)]
     if not words:
         return []
     signals = []
     city = fold(event.city) if event.city else ""
-    if city and city in keys:
+    if city and city in keys.words:
         signals.append(next(t.text for t in tokens if t.key == city))
     countries = {c.pk for c in event.countries.all()}
     if countries and all(("country", pk) in found for pk in countries):
@@ -396,20 +422,23 @@ def _event_evidence(event, keys, found, tokens):
 
 TITLE_WORDS = (
     r"(?:(?:First|Deputy|Vice|Prime|Foreign|Acting|Chief|Special|Permanent|Assistant"
-    r"|stellvertretenden?|erster?|Vize)[\s-]+)*"
+    r"|stellvertretenden?|erster?|Vize)[\s-]+){0,4}"
     r"(?:Foreign\s+Minister|Prime\s+Minister|Minister|President|Ambassador|Director"
     r"|Chairman|Chairwoman|Speaker|Envoy|Secretary(?:-General)?|Spokesperson"
     r"|Spokesman|Adviser|Advisor|Chancellor|Governor|Mayor|Außenminister"
     r"|Botschafter|Präsident|Ministerpräsident|Kommunikationsminister|director)"
 )
+# Bounded repetitions keep matching linear on hostile text (no runaway backtracking).
 OF_PHRASE = (
-    r"(?:\s+(?:of|for|von|des|der)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*?)*"
+    r"(?:\s+(?:of|for|von|des|der)\s+(?:the\s+)?[A-Z][\w-]{0,40}"
+    r"(?:\s+[A-Z][\w-]{0,40}){0,4}?){0,3}"
 )
 NOT_NAMES = (
     r"(?!(?:The|Republic|Council|Ministry|Commission|Union|Assembly|Parliament|Forum"
     r"|Organization|Organisation|Movement|Nations|States|Affairs|Department|Office"
     r"|Administration|Cabinet|Mr|Mrs|Ms|Dr|Center|Centre|Foreign)\b)"
 )
+MAX_NEW_PEOPLE = 20
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽƏ"  # Latin capitals, Azerbaijani and Turkish ones included
 NAME_PART = (
     NOT_NAMES + rf"(?:[Aa]l-[A-Za-z][^\W\d_]+|[{UPPER}][^\W\d_]+|bin|ibn)(?![\w'-])"
@@ -419,13 +448,15 @@ OFFICIAL_RE = re.compile(
 )
 
 
-def suggest_new_people(article, tokens, index, people):
+def suggest_new_people(article, tokens, mentions, index, people):
     """People named beside an official title but not yet known, with that title."""
     proposals, seen = [], set()
     surnames = surname_index(people)
-    countries = [s for s in _country_mentions(tokens, index)]
+    countries = _country_mentions(tokens, mentions)
     for zone, text in _zones(article):
         for match in OFFICIAL_RE.finditer(text):
+            if len(proposals) >= MAX_NEW_PEOPLE:
+                return proposals
             name = match.group("name")
             keys = tuple(token.key for token in tokenize(name))
             if keys in seen or _is_known(keys, index):
@@ -439,17 +470,11 @@ def suggest_new_people(article, tokens, index, people):
                     label=name,
                     evidence=[" ".join(match.group().split())],
                     position=_position_title(match.group("title")),
-                    country=_nearby_country(countries, zone, match, text),
+                    country=_nearby_country(countries.get(zone, []), match),
                     merge_into=next(iter(owners)) if len(owners) == 1 else None,
                 )
             )
     return proposals
-
-
-def _zones(article):
-    body = re.sub(r"</p>|<br\s*/?>|</li>", "\n", article.body or "")
-    body = re.sub(r"<[^>]+>", " ", body).replace("&#39;", "'").replace("&amp;", "&")
-    return [("title", article.title), ("lead", article.lead), ("body", body)]
 
 
 def _is_known(keys, index):
@@ -475,23 +500,21 @@ def _position_title(title):
     return (title[:1].upper() + title[1:])[:200]
 
 
-def _country_mentions(tokens, index):
-    return [
-        (name.entity, tokens[position])
-        for name, position, _size in find_mentions(tokens, index)
-        if name.kind == "country"
-    ]
+def _country_mentions(tokens, mentions):
+    """Zone -> [(offset, country)] in text order, for lookups by position."""
+    by_zone = defaultdict(list)
+    for name, position, _size in mentions:
+        if name.kind == "country":
+            token = tokens[position]
+            by_zone[token.zone].append((token.start, name.entity))
+    return by_zone
 
 
-def _nearby_country(countries, zone, match, text):
+def _nearby_country(mentions, match):
     # "Azerbaijan's Deputy Foreign Minister", "Iraqi Deputy ...", "Minister of Iraq".
-    start, end = match.start() - 15, match.start("name")
-    near = [
-        country
-        for country, token in countries
-        if token.zone == zone and start <= token.start <= end
-    ]
-    return near[-1] if near else None
+    low = bisect.bisect_left(mentions, match.start() - 15, key=lambda m: m[0])
+    high = bisect.bisect_right(mentions, match.start("name"), key=lambda m: m[0])
+    return mentions[high - 1][1] if high > low else None
 
 
 # --------------------------------------------------------------- same story

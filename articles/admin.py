@@ -40,6 +40,7 @@ class ArticleAdmin(ArticleImportAdminMixin, admin.ModelAdmin):
         ("countries", admin.RelatedOnlyFieldListFilter),
         ("people", admin.RelatedOnlyFieldListFilter),
         "published_at",
+        ("possible_duplicate_of", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["source", "possible_duplicate_of"]
     search_fields = ["title", "lead", "byline"]

@@ -103,7 +103,7 @@ def _article_from_item(item, *, source_name, language):
 
 def _language(code, source):
     code = (code or "").strip()
-    if code and not LANGUAGE_RE.fullmatch(code):
+    if code and (len(code) > 12 or not LANGUAGE_RE.fullmatch(code)):
         raise ValueError(f"“{code[:20]}” is not a language code such as en or de.")
     return code or (source.default_language if source else "") or "en"
 
@@ -174,11 +174,12 @@ def find_near_duplicate(article):
 
 
 def _similar_titles(article, candidates):
-    title, lead = set(words(article.title)), set(words(article.lead))
+    # Only the start of a lead is compared: enough to tell, and cheap.
+    title, lead = set(words(article.title)), set(words(article.lead[:1000]))
     recent = candidates.order_by("-pk").values_list("pk", "title", "lead")
     return [
         pk
         for pk, other_title, other_lead in recent[:CANDIDATE_LIMIT]
         if jaccard(title, set(words(other_title))) >= TITLE_OVERLAP
-        or jaccard(lead, set(words(other_lead))) >= TITLE_OVERLAP
+        or jaccard(lead, set(words(other_lead[:1000]))) >= TITLE_OVERLAP
     ]

@@ -219,7 +219,9 @@ def _json_overrides(extracted, item):
         if value:
             setattr(extracted, attribute, value[:300])
     language = _json_value(item, "language")
-    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+    if len(language) <= 12 and re.fullmatch(
+        r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language
+    ):
         extracted.language = language.lower()
     extracted.published_on = parse_date(_json_value(item, "date")) or (
         extracted.published_on

@@ -441,7 +441,8 @@ NOT_NAMES = (
 MAX_NEW_PEOPLE = 20
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽƏ"  # Latin capitals, Azerbaijani and Turkish ones included
 NAME_PART = (
-    NOT_NAMES + rf"(?:[Aa]l-[A-Za-z][^\W\d_]+|[{UPPER}][^\W\d_]+|bin|ibn)(?![\w'-])"
+    NOT_NAMES
+    + rf"(?:[Aa]l-[A-Za-z][^\W\d_]{{1,30}}|[{UPPER}][^\W\d_]{{1,30}}|bin|ibn)(?![\w'-])"
 )
 OFFICIAL_RE = re.compile(
     rf"(?P<title>{TITLE_WORDS}{OF_PHRASE}),?\s+(?P<name>{NAME_PART}(?:\s+{NAME_PART}){{1,4}})"

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.importing import article_import
-from articles.ingest import read_path
+from articles.ingest import extract_text, read_path
 from articles.models import Article
 from relations.models import Person
 from tests.factories import ArticleFactory, UserFactory, chief_editor, editor
@@ -34,6 +34,18 @@ def test_changelist_links_to_the_import_page(client):
     client.force_login(editor())
     response = client.get(reverse("admin:articles_article_changelist"))
     assert IMPORT_URL in response.content.decode()
+
+
+def test_changelist_shows_and_filters_possible_duplicates(client):
+    original = imported("consultations_en")
+    text = seed_path("consultations_en").read_text(encoding="utf-8")
+    changed = text.replace("visited Iraq for talks", "travelled to Iraq for talks")
+    flagged = article_import(item=extract_text(changed, "again.txt")).article
+    client.force_login(editor())
+    url = reverse("admin:articles_article_changelist")
+    page = client.get(url, {"possible_duplicate_of__isempty": "0"}).content.decode()
+    assert f"/admin/articles/article/{flagged.pk}/change/" in page
+    assert f"/admin/articles/article/{original.pk}/change/" not in page
 
 
 def test_import_page_shows_the_form(client, django_assert_num_queries):

@@ -79,9 +79,10 @@ def test_options_override_what_was_found():
     assert result.article.language == "az"
 
 
-def test_bad_language_code_is_refused_and_nothing_written():
+@pytest.mark.parametrize("code", ["<script>", "en-" + "abcdefgh-" * 5 + "x1"])
+def test_bad_language_code_is_refused_and_nothing_written(code):
     with pytest.raises(ValueError, match="language code"):
-        article_import(item=seed_item(), language="<script>")
+        article_import(item=seed_item(), language=code)
     assert Article.objects.count() == 0
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.importing import article_import
-from articles.ingest import extract_text, read_path
+from articles.ingest import MAX_BYTES, extract_text, read_path
 from articles.models import Article
 from relations.models import Person
 from tests.factories import ArticleFactory, UserFactory, chief_editor, editor
@@ -86,6 +86,16 @@ def test_bad_upload_is_reported_by_name_and_others_still_import(client):
     assert "1 created" in summary_of(response) and "1 failed" in summary_of(response)
     assert any("scan.txt: this is a PDF document" in text for text in texts)
     assert Article.objects.count() == 1
+
+
+def test_oversized_upload_is_refused_by_name(client):
+    client.force_login(editor())
+    big = SimpleUploadedFile("big.txt", b"a" * (MAX_BYTES + 1))
+    response = client.post(IMPORT_URL, {"files": [big]})
+    assert any(
+        "big.txt: 5.0 MB is over the 5 MB limit" in t for t in messages_of(response)
+    )
+    assert Article.objects.count() == 0
 
 
 def test_second_upload_is_a_duplicate(client):
@@ -228,3 +238,10 @@ def test_accepting_is_post_only(client, world):
     client.force_login(editor())
     url = reverse("admin:articles_article_accept_tags", args=[article.pk])
     assert client.get(url).status_code == 405
+
+
+def test_add_page_explains_suggestions_come_after_saving(client):
+    client.force_login(editor())
+    page = client.get(reverse("admin:articles_article_add"))
+    assert page.status_code == 200
+    assert "Suggestions appear once the article is saved." in page.content.decode()

@@ -47,12 +47,22 @@ def article_import(
     """
     if publish and not services.can_publish(user):
         raise PermissionDenied("You need the publish permission to publish on import.")
-    article = _article_from_item(item, source_name=source_name, language=language)
+    article = _article_from_item(
+        item, language=_checked_language(language or item.language)
+    )
     existing = Article.objects.filter(content_hash=article.content_hash).first()
     if existing:
         return ImportResult(item.name, "duplicate", existing, "already imported")
+    source_name = (source_name or item.source_name).strip()
     try:
-        return _create(article, item=item, user=user, publish=publish, tag=tag)
+        return _create(
+            article,
+            item=item,
+            user=user,
+            source_name=source_name,
+            publish=publish,
+            tag=tag,
+        )
     except IntegrityError:
         # Another import of the same text won the race: report it as a duplicate.
         existing = Article.objects.filter(content_hash=article.content_hash).first()
@@ -60,7 +70,11 @@ def article_import(
 
 
 @transaction.atomic
-def _create(article, *, item, user, publish, tag):
+def _create(article, *, item, user, source_name, publish, tag):
+    # The source is created here, so a duplicate or a failure leaves no new row.
+    article.source = source_get_or_create(name=source_name)
+    source_language = article.source.default_language if article.source else ""
+    article.language = article.language or source_language or "en"
     article.possible_duplicate_of = find_near_duplicate(article)
     services.article_save(article=article, user=user)
     if publish:
@@ -81,15 +95,12 @@ def _apply_tags(article, user):
     return len(suggestions)
 
 
-def _article_from_item(item, *, source_name, language):
-    source = source_get_or_create(name=(source_name or item.source_name).strip())
-    language = _language(language or item.language, source)
+def _article_from_item(item, *, language):
     article = Article(
         title=(item.title or fallback_title(item.lead or item.plain_text()))[:300],
         lead=item.lead,
         body=sanitize_html(item.body),
         language=language,
-        source=source,
         source_url=item.source_url[:500] if _is_http(item.source_url) else "",
         byline=item.byline[:200],
         dateline_place=item.dateline_place[:120],
@@ -101,11 +112,12 @@ def _article_from_item(item, *, source_name, language):
     return article
 
 
-def _language(code, source):
+def _checked_language(code):
+    """The given code, or "" to fall back to the source's language; else ValueError."""
     code = (code or "").strip()
     if code and (len(code) > 12 or not LANGUAGE_RE.fullmatch(code)):
         raise ValueError(f"“{code[:20]}” is not a language code such as en or de.")
-    return code or (source.default_language if source else "") or "en"
+    return code
 
 
 def _is_http(url):

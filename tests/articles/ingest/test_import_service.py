@@ -39,7 +39,7 @@ def test_creates_a_draft_with_the_extracted_fields():
 
 def test_same_item_twice_creates_nothing_new():
     first = article_import(item=seed_item())
-    second = article_import(item=seed_item())
+    second = article_import(item=seed_item(), source_name="Another Wire")
     assert second.status == "duplicate"
     assert second.article == first.article
     assert Article.objects.count() == 1
@@ -83,7 +83,7 @@ def test_options_override_what_was_found():
 def test_bad_language_code_is_refused_and_nothing_written(code):
     with pytest.raises(ValueError, match="language code"):
         article_import(item=seed_item(), language=code)
-    assert Article.objects.count() == 0
+    assert Article.objects.count() == Source.objects.count() == 0
 
 
 def test_publishing_needs_the_permission():
@@ -105,7 +105,7 @@ def test_failure_after_the_save_leaves_nothing_half_written(monkeypatch):
     monkeypatch.setattr(importing, "_apply_tags", broken)
     with pytest.raises(RuntimeError):
         article_import(item=seed_item(), tag=True)
-    assert Article.objects.count() == 0
+    assert Article.objects.count() == Source.objects.count() == 0
 
 
 def test_hostile_markup_in_a_json_body_is_cleaned(tmp_path):

@@ -26,6 +26,7 @@ from relations.models import (
     Position,
     Topic,
 )
+from relations.services import entity_save
 from relations.slugs import slug_base, transliterate
 
 from . import services
@@ -600,8 +601,8 @@ def article_accept_suggestions(*, article, suggestions, user=None):
     """
     for suggestion in suggestions:
         _accept(article, suggestion)
+    # article_save also rebuilds the article's search row with the new tags.
     services.article_save(article=article, user=user)
-    _reindex([article.pk])
     return article
 
 
@@ -635,7 +636,9 @@ def person_add_alias(*, suggestion):
     person = suggestion.merge_into
     if suggestion.label not in person.all_names():
         person.aliases = "\n".join(person.alias_list() + [suggestion.label])
-        person.save(update_fields=["aliases", "updated_at"])
+        # Through the entity service: articles already tagged with the person
+        # become findable by the new spelling too.
+        entity_save(entity=person)
     return person
 
 
@@ -648,11 +651,3 @@ def merge_suggestion(suggestion):
         evidence=suggestion.evidence,
         merge_into=suggestion.merge_into,
     )
-
-
-def _reindex(ids):
-    try:
-        from .search import reindex_articles
-    except ImportError:
-        return  # no search index in this installation
-    reindex_articles(ids)

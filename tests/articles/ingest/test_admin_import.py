@@ -160,8 +160,10 @@ def test_accept_one_tag_in_one_click(client, world, django_assert_num_queries):
     # countries, organizations, topics, agreements, events + their countries and
     # participants (8), the article's six tag sets (6), articles in other languages
     # in the date window and undated (2); accepting: savepoint, tag insert,
-    # savepoint, publication state, version claim, article update, two releases (8)
-    with django_assert_num_queries(29):
+    # savepoint, publication state, version claim, article update, two releases (8);
+    # search index: savepoint, the article and its six tag sets, delete and insert
+    # of its index row, release (11)
+    with django_assert_num_queries(40):
         response = accept(client, article, f"country:{world['IQ'].pk}")
     assert response.status_code == 302
     article.refresh_from_db()

@@ -595,13 +595,13 @@ def _shared_labels(other, shared):
 def article_accept_suggestions(*, article, suggestions, user=None):
     """Apply accepted suggestions: tags, new or merged people, the shared story.
 
-    The article is saved through `article_save`, so its version moves on and a
-    form opened before the tags were added cannot silently drop them.
+    The article is saved through `article_save` after the tags are written, so its
+    version moves on (a form opened before cannot silently drop the new tags) and
+    the search index, which `article_save` keeps in step, sees the new tags.
     """
     for suggestion in suggestions:
         _accept(article, suggestion)
     services.article_save(article=article, user=user)
-    _reindex([article.pk])
     return article
 
 
@@ -648,11 +648,3 @@ def merge_suggestion(suggestion):
         evidence=suggestion.evidence,
         merge_into=suggestion.merge_into,
     )
-
-
-def _reindex(ids):
-    try:
-        from .search import reindex_articles
-    except ImportError:
-        return  # no search index in this installation
-    reindex_articles(ids)

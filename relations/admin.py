@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from articles.history_admin import HistoryAdminMixin
+
 from .models import (
     Agreement,
     BilateralRelation,
@@ -15,14 +17,14 @@ from .models import (
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code", "aliases"]
     fieldsets = [(None, {"fields": ["name", "code", "slug", "aliases"]})]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["country"]
@@ -38,7 +40,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "country", "current_position"]
     list_filter = ["country"]
     list_select_related = ["country"]
@@ -67,7 +69,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "start_date", "city", "host_country"]
     list_filter = ["kind", "host_country", "start_date"]
     list_select_related = ["host_country"]
@@ -86,7 +88,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "signed_on", "place"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "description"]
@@ -102,7 +104,7 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(BilateralRelation)
-class BilateralRelationAdmin(admin.ModelAdmin):
+class BilateralRelationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "established_on"]
     list_select_related = ["country_a", "country_b"]
     search_fields = ["country_a__name", "country_b__name"]
@@ -111,6 +113,6 @@ class BilateralRelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "aliases"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,6 +23,10 @@ class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
 class ArticleImageForm(forms.ModelForm):
     """Checks an uploaded picture before anything is stored (see articles.images)."""
 
+    # A plain file field: Django's image field would open the upload with Pillow
+    # before our size check; articles.images does every check, in order.
+    image = forms.FileField()
+
     class Meta:
         model = ArticleImage
         fields = ["image", "alt_text", "caption", "credit", "position"]
@@ -35,6 +40,10 @@ class ArticleImageForm(forms.ModelForm):
                 self.prepared = images.image_prepare(upload)
             except images.ImageRejected as error:
                 raise ValidationError(error.messages) from error
+            # The model reads its dimensions from the clean bytes, never the upload.
+            return ContentFile(
+                self.prepared.data, name=f"new.{self.prepared.extension}"
+            )
         return upload
 
 
@@ -106,6 +115,9 @@ class ArticleAdminForm(forms.ModelForm):
             self._check_version(cleaned.get("loaded_version"))
         if "status" in cleaned:
             self._check_transition(cleaned["status"])
+            if cleaned.get("status") == Article.Status.PUBLISHED:
+                # Publishing without a time means now (the model requires one).
+                cleaned["published_at"] = cleaned.get("published_at") or timezone.now()
         return cleaned
 
     def _check_version(self, loaded):

@@ -24,6 +24,8 @@ NOISE_FIELDS = {
     "width",
     "height",
 }
+# Fields holding HTML (compared with their tags set apart from the words).
+HTML_FIELDS = {"body"}
 # Model -> the inline rows stored with each of its versions.
 FOLLOW = {
     "articles.Article": ["images"],
@@ -120,8 +122,10 @@ def _display(field, value):
 
 def _as_text(field, value):
     text = _display(field, value)
-    # Bodies are HTML: compare the words a reader sees, tags on their own lines.
-    return TAG.sub(lambda m: f"\n{m.group(0)}\n", text) if "<" in text else text
+    if field.name in HTML_FIELDS:
+        # Each tag on its own line, so a diff shows words changed, not markup.
+        return TAG.sub(lambda m: f"\n{m.group(0)}\n", text).strip()
+    return text
 
 
 def html_diff(old, new):

@@ -143,7 +143,13 @@ def image_prepare(upload, *, max_bytes=MAX_BYTES):
     first frame; nothing is decoded before the size and pixel checks pass.
     """
     _check_size(upload, max_bytes)
-    image = _open_header(upload)
+    # Read (at most the limit) into memory of our own: the caller's file stays
+    # open and untouched, and a lying `size` cannot make us read more.
+    data = upload.read(max_bytes + 1)
+    upload.seek(0)
+    if len(data) > max_bytes:
+        raise ImageRejected(f"The file is larger than {max_bytes // 1_048_576} MB.")
+    image = _open_header(io.BytesIO(data))
     try:
         _check_header(image)
         format_name = image.format

@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.db.models.fields.files import FieldFile
+
 
 def _put(data, name, value):
-    if value is None:
-        return
+    if value is None or isinstance(value, FieldFile):
+        return  # a browser never sends back a stored file
     if isinstance(value, datetime.datetime):
         data[f"{name}_0"] = value.strftime("%Y-%m-%d")
         data[f"{name}_1"] = value.strftime("%H:%M:%S")

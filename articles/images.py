@@ -241,30 +241,37 @@ def _cache_key(name):
 
 
 def rendition_urls(article_image, *, storage=default_storage):
-    """{width: url} for the portal widths, the original serving widths it cannot
-    fill. Renditions missing on disk are made once; the answer is cached."""
+    """{width: url} for the portal widths, the original serving the widths it
+    cannot fill. Renditions missing on disk are made once; which exist is cached
+    (not the URLs, which a storage may sign with an expiry)."""
     name = article_image.image.name
     if not name:
         return {}
     key = _cache_key(name)
-    urls = cache.get(key)
-    if urls is None:
-        urls = _build_rendition_urls(article_image, storage)
-        cache.set(key, urls, timeout=None)
-    return urls
+    widths = cache.get(key)
+    if widths is None:
+        widths = _available_widths(article_image, storage)
+        cache.set(key, widths, timeout=None)
+    original = article_image.width or RENDITION_WIDTHS[-1]
+    return {
+        w: storage.url(name if w == original else rendition_name(name, w))
+        for w in widths
+    }
 
 
-def _build_rendition_urls(article_image, storage):
+def _available_widths(article_image, storage):
     name = article_image.image.name
     try:
         renditions_create(name, storage=storage)
     except (ImageRejected, OSError):
-        # A missing or damaged original: serve what exists, make nothing.
+        # A missing or damaged original: list only the original, make nothing.
         pass
-    width = article_image.width or 0
-    urls = {w: storage.url(rendition_name(name, w)) for w in rendition_widths(width)}
-    urls[width or RENDITION_WIDTHS[-1]] = storage.url(name)
-    return dict(sorted(urls.items()))
+    widths = [
+        w
+        for w in rendition_widths(article_image.width or 0)
+        if storage.exists(rendition_name(name, w))
+    ]
+    return sorted([*widths, article_image.width or RENDITION_WIDTHS[-1]])
 
 
 def renditions_forget(name):

@@ -218,3 +218,12 @@ def test_storage_failure_in_the_admin_rolls_back_and_keeps_the_text(
         list(settings.MEDIA_ROOT.rglob("*.*")) if settings.MEDIA_ROOT.exists() else []
     )
     assert files == []
+
+
+def test_editors_see_the_status_changes_too(client):
+    author = editor(username="rauf")
+    article = ArticleFactory()
+    services.article_submit_for_review(article=article, user=author)
+    client.force_login(author)
+    page = client.get(_url(article)).content.decode()
+    assert "Status changes" in page and "rauf" in page and "In review" in page

@@ -233,3 +233,18 @@ def test_entity_restore_refuses_articles():
         services.transition_check(
             from_status="draft", to_status="published", user=editor()
         )
+
+
+def test_admin_history_list_query_count_and_escaping(client, django_assert_num_queries):
+    article = _article(title="<script>alert('t')</script> Talks")
+    for n in range(3):
+        _edit(article, lead=f"Lead {n}")
+    client.force_login(editor())
+    # session, user, the article, the user's permissions (direct and by group),
+    # the versions with their revisions and users (one query for any number),
+    # and the admin log entries Django's own history view reads.
+    with django_assert_num_queries(7):
+        response = client.get(_history_url(article))
+    page = response.content.decode()
+    assert page.count("/history/") >= 4  # one link per version
+    assert "<script>alert" not in page and "&lt;script&gt;" in page

@@ -201,6 +201,9 @@ def renditions_create(name, *, storage=default_storage):
         return []
     image = _open_stored(name, storage)
     format_name = image.format
+    # JPEG can decode at 1/2, 1/4 or 1/8 scale: enough for the widest rendition.
+    largest = min(image.width, RENDITION_WIDTHS[-1])
+    image.draft(image.mode, (largest, largest * image.height // image.width))
     clean = _decode(image)
     written = []
     for width in rendition_widths(clean.width):

@@ -148,6 +148,7 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/history/change_list_no_recover.html"
     list_display = [
         "title",
         "status",

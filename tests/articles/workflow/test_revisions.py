@@ -248,3 +248,28 @@ def test_admin_history_list_query_count_and_escaping(client, django_assert_num_q
     page = response.content.decode()
     assert page.count("/history/") >= 4  # one link per version
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_deleted_entity_is_recovered_from_its_last_version(client):
+    from relations.models import Topic
+
+    client.force_login(chief_editor())
+    add = client.post(reverse("admin:relations_topic_add"), {"name": "Energy"})
+    assert add.status_code == 302
+    topic = Topic.objects.get(name="Energy")
+    version = _versions(topic)[0]
+    topic.delete()
+    listing = client.get(reverse("admin:relations_topic_recoverlist"))
+    assert "Energy" in listing.content.decode()
+    url = reverse("admin:relations_topic_recover", args=[version.pk])
+    assert "Energy" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert Topic.objects.filter(name="Energy").exists()
+
+
+def test_article_list_offers_no_recovery_link(client):
+    client.force_login(chief_editor())
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "recoverlink" not in page
+    topics = client.get(reverse("admin:relations_topic_changelist")).content.decode()
+    assert "recoverlink" in topics

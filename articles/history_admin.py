@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -83,6 +84,12 @@ class HistoryAdminMixin(VersionAdmin):
             self.history_restore(request, obj, version)
         except (StaleVersionError, PermissionDenied, ValueError) as error:
             messages.error(request, f"Nothing was restored: {error}")
+        except IntegrityError:
+            messages.error(
+                request,
+                "Nothing was restored: that version refers to something that has "
+                "been deleted since.",
+            )
         else:
             when = f"{version.revision.date_created:%Y-%m-%d %H:%M}"
             messages.success(

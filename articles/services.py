@@ -1,5 +1,7 @@
 """Writes to articles: every path (admin, API, commands) goes through these functions."""
 
+from contextlib import contextmanager
+
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -153,14 +155,21 @@ def _claim_version(article, expected_version):
     article.version = expected + 1
 
 
+@contextmanager
+def _revision(user):
+    """A reversion revision (joining the caller's, if one is open) by `user`."""
+    with reversion.create_revision():
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+        yield
+
+
 def _article_write(*, article, user=None, expected_version=None, note=""):
     before = _check_publication_change(article=article, user=user)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     article_prepare(article=article, user=user)
-    with reversion.create_revision():
-        if user is not None and user.is_authenticated:
-            reversion.set_user(user)
+    with _revision(user):
         if article.pk is None:
             article.version = 1
         else:
@@ -244,7 +253,8 @@ def article_image_save(*, image, upload=None, user=None):
     (raises ImageRejected), stored under a generated name with its renditions
     (raises ImageStorageError); if anything fails, no row and no file is left."""
     if upload is None:
-        image.save()
+        with _revision(user):
+            image.save()
         return image
     prepared = upload
     if not isinstance(upload, images.PreparedImage):
@@ -254,7 +264,8 @@ def article_image_save(*, image, upload=None, user=None):
     try:
         image.image = written[0]
         image.width, image.height = prepared.width, prepared.height
-        image.save()
+        with _revision(user):
+            image.save()
     except Exception:
         images.files_delete(written)
         raise
@@ -308,6 +319,15 @@ RESTORED_TAGS = [
 ]
 
 
+def _restore_field(article, name, stored):
+    field = Article._meta.get_field(name)
+    value = stored.get(field.attname, stored.get(name))
+    if field.many_to_one and value is not None:
+        if not field.related_model._base_manager.filter(pk=value).exists():
+            return  # deleted since: keep what the article points at now
+    setattr(article, field.attname, value)
+
+
 def _existing_ids(field, ids):
     model = Article._meta.get_field(field).related_model
     return list(
@@ -327,8 +347,7 @@ def article_restore(*, article, version, user, expected_version=None):
             f"Restored the version of {version.revision.date_created:%Y-%m-%d %H:%M}."
         )
         for name in RESTORED_FIELDS:
-            attname = Article._meta.get_field(name).attname
-            setattr(article, attname, stored.get(attname, stored.get(name)))
+            _restore_field(article, name, stored)
         for name in RESTORED_TAGS:
             # Entities deleted since are skipped: a tag cannot point at nothing.
             getattr(article, name).set(_existing_ids(name, stored.get(name)))

@@ -273,3 +273,22 @@ def test_article_list_offers_no_recovery_link(client):
     assert "recoverlink" not in page
     topics = client.get(reverse("admin:relations_topic_changelist")).content.decode()
     assert "recoverlink" in topics
+
+
+def test_restore_skips_what_was_deleted_since():
+    gone_source, gone_person = SourceFactory(), PersonFactory()
+    article = _article()
+    article.source = gone_source
+    article.people.add(gone_person)
+    _edit(article, title="With the old source")
+    target = _versions(article)[0]
+    current_source = SourceFactory()
+    _edit(article, source=current_source, title="Moved")
+    article.people.clear()
+    gone_person.delete()
+    Article.objects.filter(pk=article.pk).update(source=current_source)
+    gone_source.delete()
+    services.article_restore(article=article, version=target, user=editor())
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.title == "With the old source"
+    assert stored.source == current_source and not stored.people.exists()

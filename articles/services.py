@@ -192,10 +192,16 @@ def article_transition(*, article, user, to_status, note="", expected_version=No
     """Move `article` to `to_status` (draft, in_review, published, archived)."""
     if to_status not in Article.Status.values:
         raise InvalidTransitionError(article.status, to_status)
+    previous = article.status, article.published_at
     article.status = to_status
-    return _article_write(
-        article=article, user=user, expected_version=expected_version, note=note
-    )
+    try:
+        return _article_write(
+            article=article, user=user, expected_version=expected_version, note=note
+        )
+    except Exception:
+        # Refused: the caller's object keeps describing what is stored.
+        article.status, article.published_at = previous
+        raise
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Admin history for versioned models: list, compare any two versions, restore."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,12 @@ class HistoryAdminMixin(VersionAdmin):
 
     history_latest_first = True
     object_history_template = "admin/history/object_history.html"
+
+    def create_revision(self, request):
+        # Showing a page writes nothing: no transaction and no revision for reads.
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return nullcontext()
+        return super().create_revision(request)
 
     def history_restore(self, request, obj, version):
         """Restore `obj` to `version`; models with their own service override this."""

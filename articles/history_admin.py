@@ -5,7 +5,7 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,7 +32,15 @@ class HistoryAdminMixin(VersionAdmin):
 
     def history_restore(self, request, obj, version):
         """Restore `obj` to `version`; models with their own service override this."""
-        return history.entity_restore(version=version, user=request.user)
+        return self._entity_restore(request, version)
+
+    @transaction.atomic
+    def _entity_restore(self, request, version):
+        restored = history.entity_restore(version=version, user=request.user)
+        # Whatever this admin does on save (keeping search in step, for one) runs
+        # for the restored object too, in the same transaction.
+        self.save_model(request, restored, None, True)
+        return restored
 
     def has_recover_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -125,12 +133,7 @@ class HistoryAdminMixin(VersionAdmin):
         if version is None:
             raise Http404("No such deleted object.")
         if request.method == "POST":
-            obj = history.entity_restore(version=version, user=request.user)
-            messages.success(request, f"“{obj}” was recovered.")
-            opts = self.model._meta
-            return redirect(
-                f"admin:{opts.app_label}_{opts.model_name}_change", quote(obj.pk)
-            )
+            return self._recover(request, version)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -143,3 +146,18 @@ class HistoryAdminMixin(VersionAdmin):
             "title": f"Recover {version.object_repr}",
         }
         return TemplateResponse(request, "admin/history/version_diff.html", context)
+
+    def _recover(self, request, version):
+        opts = self.model._meta
+        try:
+            obj = self._entity_restore(request, version)
+        except IntegrityError:
+            messages.error(
+                request,
+                "Nothing was recovered: it refers to something deleted since.",
+            )
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        messages.success(request, f"“{obj}” was recovered.")
+        return redirect(
+            f"admin:{opts.app_label}_{opts.model_name}_change", quote(obj.pk)
+        )

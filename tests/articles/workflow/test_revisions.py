@@ -292,3 +292,22 @@ def test_restore_skips_what_was_deleted_since():
     stored = Article.objects.get(pk=article.pk)
     assert stored.title == "With the old source"
     assert stored.source == current_source and not stored.people.exists()
+
+
+def test_entity_restore_runs_the_admins_own_save(client, monkeypatch):
+    from relations.admin import TopicAdmin
+
+    client.force_login(chief_editor())
+    client.post(reverse("admin:relations_topic_add"), {"name": "Trade"})
+    from relations.models import Topic
+
+    topic = Topic.objects.get(name="Trade")
+    url = reverse("admin:relations_topic_change", args=[topic.pk])
+    client.post(url, {"name": "Trade and transit", "slug": topic.slug})
+    saved = []
+    monkeypatch.setattr(
+        TopicAdmin, "save_model", lambda self, r, obj, f, c: saved.append(obj.name)
+    )
+    client.post(_history_url(topic, _versions(topic)[-1]))
+    assert saved == ["Trade"]
+    assert Topic.objects.get(pk=topic.pk).name == "Trade"

@@ -86,7 +86,7 @@ class HistoryAdminMixin(VersionAdmin):
             "version": version,
             "other": other,
             "changes": changes,
-            "versions": self._versions(obj),
+            "versions": self._versions(obj)[:200],  # the select stays usable
             "can_restore": self.has_change_permission(request, obj),
             "title": f"Version of {version.revision.date_created:%Y-%m-%d %H:%M}",
             **(extra_context or {}),

@@ -148,7 +148,9 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    change_list_template = "admin/history/change_list_no_recover.html"
+    # The default lookup (admin/articles/article/change_list.html, then the stock
+    # one): no "recover deleted" link, since articles are not recovered that way.
+    change_list_template = None
     list_display = [
         "title",
         "status",

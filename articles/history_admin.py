@@ -24,6 +24,12 @@ class HistoryAdminMixin(VersionAdmin):
     history_latest_first = True
     object_history_template = "admin/history/object_history.html"
 
+    def __init__(self, *args, **kwargs):
+        # Our registration (fields, inline rows followed) before VersionAdmin
+        # would derive one from the admin's inlines.
+        history.register_models()
+        super().__init__(*args, **kwargs)
+
     def create_revision(self, request):
         # Showing a page writes nothing: no transaction and no revision for reads.
         if request.method in ("GET", "HEAD", "OPTIONS"):

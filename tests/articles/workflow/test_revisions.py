@@ -311,3 +311,11 @@ def test_entity_restore_runs_the_admins_own_save(client, monkeypatch):
     client.post(_history_url(topic, _versions(topic)[-1]))
     assert saved == ["Trade"]
     assert Topic.objects.get(pk=topic.pk).name == "Trade"
+
+
+def test_registration_is_ours_not_derived_from_the_admin_inlines():
+    import reversion
+
+    options = reversion.revisions._get_options(Article)
+    assert options.follow == ("images",)  # not the status-change records
+    assert "search_vector" not in options.fields and "people" in options.fields

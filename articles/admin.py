@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from . import images, services
 from .history_admin import HistoryAdminMixin
-from .models import Article, ArticleImage, ArticleTransition, Source
+from .models import Article, ArticleImage, Source
+from .search import index_article
 from .stale import stale_conflict
 
 
@@ -67,27 +68,6 @@ class ArticleImageInline(admin.StackedInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.storage_error = getattr(request, "image_storage_error", None)
         return formset
-
-
-class ArticleTransitionInline(admin.TabularInline):
-    """The workflow record: read-only, written only by the services."""
-
-    model = ArticleTransition
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "user", "note"]
-    readonly_fields = fields
-    verbose_name = "status change"
-    verbose_name_plural = "Status changes"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -182,13 +162,14 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "public_link",
+        "status_changes",
         "version",
         "created_by",
         "updated_by",
         "created_at",
         "updated_at",
     ]
-    inlines = [ArticleImageInline, ArticleTransitionInline]
+    inlines = [ArticleImageInline]
     actions = ["send_to_review", "return_to_draft", "publish", "unpublish", "archive"]
     fieldsets = [
         (
@@ -209,7 +190,10 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publication", {"fields": ["status", "published_at", "public_link"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "public_link", "status_changes"]},
+        ),
         (
             "Provenance",
             {
@@ -238,6 +222,33 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
             article.get_absolute_url(),
             article.get_absolute_url(),
             note,
+        )
+
+    @admin.display(description="Status changes")
+    def status_changes(self, article):
+        """The workflow record, read-only: written only by the services."""
+        if not article.pk:
+            return "—"
+        rows = [
+            (
+                timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M"),
+                change.get_from_status_display(),
+                change.get_to_status_display(),
+                change.user or "—",
+                change.note,
+            )
+            for change in article.transitions.select_related("user")
+        ]
+        if not rows:
+            return "None yet."
+        return format_html(
+            '<table class="status-changes"><thead><tr><th>When</th><th>From</th>'
+            "<th>To</th><th>By</th><th>Note</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                rows,
+            ),
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -289,6 +300,12 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         except PermissionDenied as error:
             messages.error(request, str(error))
             raise
+
+    def save_related(self, request, form, formsets, change):
+        # Tags are saved after the article; the index needs their names too. The
+        # admin wraps the whole change in one transaction.
+        super().save_related(request, form, formsets, change)
+        index_article(form.instance)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticleImage:

@@ -239,8 +239,10 @@ def image_store(prepared, *, storage=default_storage):
     return written
 
 
-def _cache_key(name):
-    return f"article-image-renditions:{name}"
+def _cache_key(name, storage=default_storage):
+    # The storage's location is part of the key: two media roots (or buckets)
+    # may hold the same name with different renditions on disk.
+    return f"article-image-renditions:{getattr(storage, 'location', '')}:{name}"
 
 
 def rendition_urls(article_image, *, storage=default_storage):
@@ -250,7 +252,7 @@ def rendition_urls(article_image, *, storage=default_storage):
     name = article_image.image.name
     if not name:
         return {}
-    key = _cache_key(name)
+    key = _cache_key(name, storage)
     widths = cache.get(key)
     if widths is None:
         widths = _available_widths(article_image, storage)

@@ -11,7 +11,9 @@ from django.utils import timezone
 from . import images
 from .models import Article, ArticleImage, ArticleTransition
 from .sanitize import sanitize_html
+from .search import index_article
 
+TAG_FIELDS = ("people", "countries", "organizations", "events", "agreements", "topics")
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
@@ -175,6 +177,7 @@ def _article_write(*, article, user=None, expected_version=None, note=""):
         else:
             _claim_version(article, expected_version)
         article.save()
+    index_article(article)
     _record_transition(article=article, before=before, user=user, note=note)
     return article
 
@@ -202,6 +205,21 @@ def article_transition(*, article, user, to_status, note="", expected_version=No
         # Refused: the caller's object keeps describing what is stored.
         article.status, article.published_at = previous
         raise
+
+
+@transaction.atomic
+def article_set_tags(*, article, **tags):
+    """Replace the given tag lists (people=[...], countries=[...], ...) and reindex.
+
+    Tags feed the search index (names and aliases), so every tag change goes here
+    or is followed by `articles.search.index_article`.
+    """
+    for field, entities in tags.items():
+        if field not in TAG_FIELDS:
+            raise ValueError(f"Unknown tag field: {field}")
+        getattr(article, field).set(entities)
+    index_article(article)
+    return article
 
 
 @transaction.atomic

@@ -14,17 +14,25 @@ from .models import (
     Position,
     Topic,
 )
+from .services import entity_save
+
+
+class ReindexingAdmin(admin.ModelAdmin):
+    """Saves through entity_save, so renamed entities are searchable at once."""
+
+    def save_model(self, request, obj, form, change):
+        entity_save(entity=obj)
 
 
 @admin.register(Country)
-class CountryAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class CountryAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code", "aliases"]
     fieldsets = [(None, {"fields": ["name", "code", "slug", "aliases"]})]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["country"]
@@ -40,7 +48,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class PersonAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["full_name", "country", "current_position"]
     list_filter = ["country"]
     list_select_related = ["country"]
@@ -69,7 +77,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class EventAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["title", "kind", "start_date", "city", "host_country"]
     list_filter = ["kind", "host_country", "start_date"]
     list_select_related = ["host_country"]
@@ -88,7 +96,7 @@ class EventAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class AgreementAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["title", "kind", "status", "signed_on", "place"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "description"]
@@ -113,6 +121,6 @@ class BilateralRelationAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class TopicAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "aliases"]

@@ -26,7 +26,7 @@ def grant_view(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0003_editorial_groups'),
+        ('articles', '0004_search_engines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,6 +5,7 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include(("config.api", "api"))),
     path("", include("articles.urls")),
     path("", include("relations.urls")),
 ]

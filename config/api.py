@@ -1,6 +1,6 @@
 """The API's one router, its bulk feeds, schema, docs and token endpoints."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers, status
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from articles.api import views as article_views
 from relations.api import views as relation_views
 
-from .api_common import LoginThrottle
+from .api_common import LoginThrottle, api_not_found
 
 
 class ObtainTokenView(APIView):
@@ -87,4 +87,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    re_path(r"", api_not_found),
 ]

@@ -4,7 +4,10 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, permissions, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -59,6 +62,10 @@ def api_exception_handler(exc, context):
     # Imported here: this module is loaded while DRF's own views module initialises.
     from rest_framework.views import exception_handler
 
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = _error_body(exc, response)
@@ -89,6 +96,17 @@ def add_error_responses(result, generator, request, public):
         for operation in path.values():
             operation.setdefault("responses", {}).setdefault("default", error)
     return result
+
+
+# Slugs are ASCII (relations.slugs): the route and the schema both say so.
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+
+
+@csrf_exempt  # it writes nothing; a CSRF page would break the error shape
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in the error shape, not with an HTML page."""
+    body = {"status": 404, "code": "not_found", "detail": "No such endpoint."}
+    return JsonResponse(body, status=404)
 
 
 # ---------------------------------------------------------------- access

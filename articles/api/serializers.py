@@ -113,7 +113,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     """Reads show tags as objects; writes take tag ids in `<tag>_ids` fields."""
 
     url = serializers.SerializerMethodField()
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True, allow_null=True)
     source_id = serializers.PrimaryKeyRelatedField(
         source="source",
         queryset=Source.objects.all(),

@@ -16,7 +16,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from config.api_common import CappedPagination, ConditionalRetrieveMixin
+from config.api_common import (
+    SLUG_PATTERN,
+    CappedPagination,
+    ConditionalRetrieveMixin,
+)
 
 from ..filters import ArticleFilterSet
 from ..models import Article, Source
@@ -95,6 +99,7 @@ class ArticleViewSet(
     serializer_class = ArticleSerializer
     queryset = Article.objects.none()
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ArticleFilterSet
     ordering_fields = ARTICLE_ORDERING_FIELDS
@@ -167,6 +172,7 @@ class SourceViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SourceSerializer
     queryset = Source.objects.select_related("country")
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = [OrderingFilter]
     ordering_fields = ["name"]
 

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
 from articles.api.views import PassthroughRenderer, WriteThroughSerializerMixin
-from config.api_common import ConditionalRetrieveMixin
+from config.api_common import SLUG_PATTERN, ConditionalRetrieveMixin
 
 from ..models import (
     Agreement,
@@ -46,6 +46,7 @@ class EntityViewSet(
     """List, read, create and update; deleting stays in the admin."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = filters.NameQueryFilterSet
 

@@ -7,6 +7,12 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Many users per test module: a deliberately slow hasher would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles(settings):
     """Throttle counters live in the cache: each test starts with none, and with
     rates high enough that only the throttle tests meet them."""

@@ -118,6 +118,8 @@ class ArticleViewSet(
     def search(self, request, text):
         if len(text) > QUERY_MAX_LENGTH:
             raise ValidationError({"q": [f"At most {QUERY_MAX_LENGTH} characters."]})
+        if "\x00" in text:  # PostgreSQL text cannot hold it; no search needs it
+            raise ValidationError({"q": ["Null characters are not allowed."]})
         filterset = ArticleFilterSet(
             request.query_params, queryset=Article.objects.published()
         )

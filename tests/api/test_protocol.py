@@ -124,3 +124,22 @@ def test_docs_use_only_the_sites_own_assets(anon_client, db):
 def test_browsable_api_is_off_without_debug(db):
     response = client_for(None).get("/api/topics/", HTTP_ACCEPT="text/html,*/*")
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "query,status",
+    [
+        ("a" * 50_000, 400),
+        ("nul\x00byte", 400),
+        ('"unclosed OR -( AND *:* ~~ ^^', 200),
+        ("' OR 1=1 --", 200),
+    ],
+)
+def test_hostile_queries_get_an_answer_not_a_500(anon_client, db, query, status):
+    factories.PublishedArticleFactory()
+    response = anon_client.get("/api/articles/", {"q": query})
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["errors"]["q"]
+    else:
+        assert response.json()["results"] == []

@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -36,6 +38,18 @@ WITHOUT_COVERAGE = SchemathesisConfig.from_dict(
 editor_schema = schemathesis.openapi.from_wsgi(
     "/api/schema/", application, config=WITHOUT_COVERAGE
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """The real WSGI handler closes database connections at the end of each request;
+    inside a test's transaction that would drop the connection (PostgreSQL). Django's
+    test client avoids it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

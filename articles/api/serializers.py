@@ -11,6 +11,7 @@ from relations.models import Agreement, Country, Event, Organization, Person, To
 from ..models import Article, ArticleImage, Source
 from ..services import article_save, can_publish
 
+# Tag fields of an article and the model each one points to.
 TAG_MODELS = {
     "people": Person,
     "countries": Country,

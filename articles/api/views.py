@@ -5,6 +5,7 @@ import io
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -202,9 +203,25 @@ def export_row(article, request):
     row["source"] = article.source.slug if article.source else None
     row["url"] = request.build_absolute_uri(article.get_absolute_url())
     for name in TAG_MODELS:
-        key = "code" if name == "countries" else "slug"
-        row[name] = [getattr(tag, key) for tag in getattr(article, name).all()]
+        key = EXPORT_TAG_KEYS.get(name, "slug")
+        row[name] = [getattr(tag, key) for tag in getattr(article, f"export_{name}")]
     return row
+
+
+EXPORT_TAG_KEYS = {"countries": "code"}
+
+
+def export_tag_prefetches():
+    """Tags as plain lists of their keys' rows: no related manager per row, which
+    dominated the export's time."""
+    return [
+        Prefetch(
+            name,
+            queryset=model.objects.only("id", EXPORT_TAG_KEYS.get(name, "slug")),
+            to_attr=f"export_{name}",
+        )
+        for name, model in TAG_MODELS.items()
+    ]
 
 
 class PassthroughRenderer(renderers.BaseRenderer):
@@ -237,8 +254,8 @@ class ArticleExportView(generics.GenericAPIView):
     chunk_size = 500
 
     def get_queryset(self):
-        tags = Article.objects.published().select_related("source")
-        return tags.prefetch_related(*TAG_MODELS).order_by("id")
+        articles = Article.objects.published().select_related("source")
+        return articles.prefetch_related(*export_tag_prefetches()).order_by("id")
 
     def rows(self, request):
         """Rows as a lazy generator; the filters are checked before it is returned,

@@ -127,3 +127,13 @@ def test_calendar_is_one_query(anon_client, content, django_assert_num_queries):
         response = anon_client.get("/api/events.ics")
         body = b"".join(response.streaming_content)
     assert body.count(b"BEGIN:VEVENT") == Event.objects.count() > 0
+
+
+def test_editor_list_adds_only_authentication(
+    editor_client, content, django_assert_num_queries
+):
+    # token (user joined), the user's permissions, their groups' permissions,
+    # then the same count + ARTICLE_ROWS as for everyone
+    with django_assert_num_queries(3 + 1 + ARTICLE_ROWS):
+        response = editor_client.get("/api/articles/?page_size=5")
+    assert response.status_code == 200

@@ -37,14 +37,13 @@ class Results:
 def run_search(text, *, filterset, sort, page, page_size):
     """Ranked search through the search module, or the substring fallback.
 
-    `filterset` is a valid ArticleFilterSet over published articles: the search
-    module gets its cleaned values, the fallback its queryset.
+    `filterset` is a valid ArticleFilterSet over published articles; both take
+    its filtered queryset.
     """
     if search_articles is not None:
-        cleaned = filterset.form.cleaned_data
         return search_articles(
             text,
-            filters={name: value for name, value in cleaned.items() if value},
+            filters=filterset.qs,
             sort=sort,
             page=page,
             page_size=page_size,
@@ -65,5 +64,30 @@ def substring_search(text, *, filtered, page, page_size):
         for a in matches.order_by("-published_at", "-id")[start : start + page_size]
     ]
     languages = matches.order_by().values("language").annotate(n=Count("id"))
-    facets = {"language": {row["language"]: row["n"] for row in languages}}
+    facets = {
+        "language": [
+            {"value": row["language"], "label": row["language"], "count": row["n"]}
+            for row in languages.order_by("-n", "language")
+        ]
+    }
     return Results(hits=hits, total=matches.count(), facets=facets)
+
+
+def facets_as_json(facets):
+    """Facet counts as {name: [{value, label, count}]}, whatever objects the
+    engine used for the values."""
+    return {
+        name: [
+            {
+                "value": str(_field(item, "value")),
+                "label": str(_field(item, "label")),
+                "count": int(_field(item, "count")),
+            }
+            for item in values
+        ]
+        for name, values in (facets or {}).items()
+    }
+
+
+def _field(item, key):
+    return item[key] if isinstance(item, dict) else getattr(item, key)

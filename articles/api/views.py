@@ -32,7 +32,7 @@ from .filters import (
     SEARCH_PARAMETER,
     search_sort,
 )
-from .search import run_search
+from .search import facets_as_json, run_search
 from .serializers import (
     TAG_MODELS,
     ArticleSerializer,
@@ -65,6 +65,17 @@ class WriteThroughSerializerMixin:
         return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
 
 
+FACET_VALUE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "value": {"type": "string", "description": "The filter parameter's value."},
+        "label": {"type": "string"},
+        "count": {"type": "integer"},
+    },
+    "required": ["value", "label", "count"],
+}
+
+
 class SearchPagination(CappedPagination):
     """Pages of articles; with `q=` they also carry facet counts and a suggestion."""
 
@@ -78,8 +89,9 @@ class SearchPagination(CappedPagination):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["facets"] = {
             "type": "object",
-            "additionalProperties": {},
-            "description": "Facet counts of a `q=` search (empty otherwise).",
+            "additionalProperties": {"type": "array", "items": FACET_VALUE_SCHEMA},
+            "description": "Facet counts of a `q=` search by facet name (country, "
+            "person, language, ...); empty without `q=`.",
         }
         result["properties"]["suggestion"] = {"type": "string", "nullable": True}
         return result
@@ -165,7 +177,7 @@ class ArticleViewSet(
             if page > 1
             else None,
             "results": data,
-            "facets": results.facets or {},
+            "facets": facets_as_json(results.facets),
             "suggestion": results.suggestion,
         }
         return Response(body)

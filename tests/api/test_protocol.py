@@ -143,3 +143,41 @@ def test_hostile_queries_get_an_answer_not_a_500(anon_client, db, query, status)
         assert response.json()["errors"]["q"]
     else:
         assert response.json()["results"] == []
+
+
+def test_search_results_from_the_engine_are_shaped_for_json(
+    anon_client, db, monkeypatch
+):
+    """The ranked engine's objects (hits, facet values) become the documented JSON,
+    and its hits are read back through the public queryset."""
+    from dataclasses import dataclass
+
+    from articles.api import search
+
+    @dataclass
+    class FacetValue:
+        value: object
+        label: str
+        count: int
+
+    public = factories.PublishedArticleFactory(title="Trade talks")
+    draft = factories.ArticleFactory(title="Trade draft")
+    calls = {}
+
+    def engine(text, **kwargs):
+        calls.update(kwargs, text=text)
+        hits = [
+            search.Hit(article=a, title_html=f"<mark>{a.title}</mark>", snippet_html="")
+            for a in (public, draft)
+        ]
+        facets = {"year": [FacetValue(2024, "2024", 1)]}
+        return search.Results(hits=hits, total=1, facets=facets, suggestion="trade")
+
+    monkeypatch.setattr(search, "search_articles", engine)
+    data = anon_client.get("/api/articles/?q=trade&language=en&page_size=5").json()
+    assert [a["slug"] for a in data["results"]] == [public.slug]
+    assert data["results"][0]["highlight"]["title"] == "<mark>Trade talks</mark>"
+    assert data["facets"] == {"year": [{"value": "2024", "label": "2024", "count": 1}]}
+    assert data["suggestion"] == "trade"
+    assert calls["text"] == "trade" and calls["page_size"] == 5
+    assert list(calls["filters"]) == [public]  # the filtered, published queryset

@@ -153,6 +153,7 @@ def test_search_results_from_the_engine_are_shaped_for_json(
     from dataclasses import dataclass
 
     from articles.api import search
+    from articles.search import Hit, SearchResults
 
     @dataclass
     class FacetValue:
@@ -167,11 +168,11 @@ def test_search_results_from_the_engine_are_shaped_for_json(
     def engine(text, **kwargs):
         calls.update(kwargs, text=text)
         hits = [
-            search.Hit(article=a, title_html=f"<mark>{a.title}</mark>", snippet_html="")
+            Hit(article=a, title_html=f"<mark>{a.title}</mark>", snippet_html="")
             for a in (public, draft)
         ]
         facets = {"year": [FacetValue(2024, "2024", 1)]}
-        return search.Results(hits=hits, total=1, facets=facets, suggestion="trade")
+        return SearchResults(hits=hits, total=1, facets=facets, suggestion="trade")
 
     monkeypatch.setattr(search, "search_articles", engine)
     data = anon_client.get("/api/articles/?q=trade&language=en&page_size=5").json()

@@ -19,12 +19,14 @@ def entity_save(*, entity):
     """
     from articles.models import Article
     from articles.search import reindex_articles
+    from articles.search.suggest import forget_vocabulary
 
     model = type(entity)
     before = model.objects.filter(pk=entity.pk).first() if entity.pk else None
     entity.save()
     if before is None or _names(before) == _names(entity):
         return entity
+    forget_vocabulary()
     tagged = Article.objects.mentioning(entity).values_list("pk", flat=True)
     reindex_articles(tagged)
     return entity

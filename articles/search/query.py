@@ -14,6 +14,8 @@ from .suggest import did_you_mean
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
 FACET_SIZE = 10
+# Facets of a common term count the first FACET_SCOPE matches, not the corpus.
+FACET_SCOPE = 1000
 
 
 @dataclass
@@ -41,6 +43,7 @@ class SearchResults:
     page_size: int = 20
     sort: str = "relevance"
     query_words: list = field(default_factory=list)
+    facets_partial: bool = False
 
     @property
     def pages(self):
@@ -95,11 +98,14 @@ def published_base(filters):
     raise TypeError("filters must be None, a mapping or an Article queryset")
 
 
-def facet_counts(matches):
-    """One grouped query per facet over the matching ids, top FACET_SIZE each."""
+def facet_counts(scope_ids):
+    """One grouped query per facet over the matching ids, top FACET_SIZE each.
+
+    `scope_ids` is a list of ids or a bounded `values("pk")` subquery.
+    """
     from articles.models import Article
 
-    scope = Article.objects.filter(pk__in=matches.values("pk"))
+    scope = Article.objects.filter(pk__in=scope_ids)
     kinds = _event_kind_labels()
     facets = {}
     for name, (value_field, label_field) in FACETS.items():
@@ -148,6 +154,20 @@ def _hits(ids, groups):
     return hits
 
 
+def by_date(matches, offset, limit):
+    """(page ids newest first, total, facet scope, whether the scope is partial).
+
+    The newest FACET_SCOPE ids are read once and serve the page, the total and the
+    facets; only a longer list needs a separate count.
+    """
+    bound = max(FACET_SCOPE, offset + limit)
+    newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    ids = list(newest[:bound])
+    partial = len(ids) == bound
+    total = matches.count() if partial else len(ids)
+    return ids[offset : offset + limit], total, ids[:FACET_SCOPE], partial
+
+
 def search_articles(
     text_query,
     *,
@@ -179,21 +199,23 @@ def search_articles(
     if not groups and filters is None:
         return results
     engine = backend()
-    matches = engine.match(base, groups) if groups else base
-    results.total = matches.count()
+    offset = (results.page - 1) * results.page_size
+    if groups and sort != "date":
+        ids, results.total, scope, partial = engine.search(
+            base, groups, offset, results.page_size
+        )
+    else:
+        results.sort = "date"
+        ids, results.total, scope, partial = by_date(
+            engine.match(base, groups) if groups else base,
+            offset,
+            results.page_size,
+        )
     if results.total == 0:
         results.suggestion = did_you_mean(groups) if groups else None
         return results
-    offset = (results.page - 1) * results.page_size
-    if groups and sort != "date":
-        ids = engine.ranked_ids(matches, groups, offset, results.page_size)
-    else:
-        results.sort = "date"
-        page_rows = matches.order_by("-published_at", "-pk").values_list(
-            "pk", flat=True
-        )
-        ids = list(page_rows[offset : offset + results.page_size])
     results.hits = _hits(ids, groups if highlight else [])
     if facets:
-        results.facets = facet_counts(matches)
+        results.facets = facet_counts(scope)
+        results.facets_partial = partial
     return results

@@ -2,6 +2,7 @@
 
 import difflib
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 
@@ -53,8 +54,25 @@ def suggest_entities(query, limit=SUGGEST_LIMIT):
     return found
 
 
+VOCABULARY_CACHE_KEY = "search:name-vocabulary"
+VOCABULARY_SECONDS = 300
+
+
 def _name_vocabulary():
-    """Folded words of every entity name and alias -> a display spelling."""
+    """Folded name words -> display spelling, cached for a few minutes (it only
+    feeds suggestions; new aliases are searchable at once through the index)."""
+    vocabulary = cache.get(VOCABULARY_CACHE_KEY)
+    if vocabulary is None:
+        vocabulary = _build_vocabulary()
+        cache.set(VOCABULARY_CACHE_KEY, vocabulary, VOCABULARY_SECONDS)
+    return vocabulary
+
+
+def forget_vocabulary():
+    cache.delete(VOCABULARY_CACHE_KEY)
+
+
+def _build_vocabulary():
     vocabulary = {}
     for _kind, model, _label, fields in _entity_sources():
         for row in model.objects.values_list(*fields)[:VOCABULARY_LIMIT]:
@@ -66,7 +84,13 @@ def _name_vocabulary():
 
 
 def _closest_sqlite(word, vocabulary):
-    matches = difflib.get_close_matches(word, list(vocabulary), n=1, cutoff=0.75)
+    # Bounded: only words of about the same length sharing the first letter.
+    near = [
+        known
+        for known in vocabulary
+        if known[:1] == word[:1] and abs(len(known) - len(word)) <= 2
+    ]
+    matches = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
     return vocabulary[matches[0]] if matches else None
 
 

@@ -109,25 +109,29 @@ class PostgresBackend:
         return queryset.filter(search_vector=self.tsquery(groups))
 
     def search(self, base, groups, offset, limit):
-        """(page ids by ts_rank, total, facet scope, whether the scope is partial)."""
+        """(page ids by ts_rank, total, facet scope, whether the scope is partial).
+
+        Many matches: ts_rank reads only the best RANK_CANDIDATES candidates (title
+        and name matches first, then the newest), the same set for every page in
+        that window. Pages past the window, or fewer matches, rank every match.
+        """
         matches = self.match(base, groups)
         total = matches.count()
-        ids = self.ranked_ids(matches, groups, offset, limit)
-        scope = matches.order_by().values("pk")[:RANK_CANDIDATES]
-        return ids, total, scope, total > RANK_CANDIDATES
-
-    def ranked_ids(self, matches, groups, offset, limit):
-        """ts_rank over a bounded candidate set: title/name hits first, then newest."""
-        strong = matches.filter(search_vector=self.tsquery(groups, "AB"))
-        recent = matches.order_by("-published_at")
-        candidates = matches.model.objects.filter(
-            Q(pk__in=strong.values("pk")[:RANK_CANDIDATES])
-            | Q(pk__in=recent.values("pk")[:RANK_CANDIDATES])
-        )
+        bounded = total > RANK_CANDIDATES and offset + limit <= RANK_CANDIDATES
+        candidates = self._candidates(matches, groups) if bounded else matches
         ranked = candidates.annotate(
             rank=SearchRank(F("search_vector"), self.tsquery(groups))
         ).order_by("-rank", "-published_at", "-pk")
-        return list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+        ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+        scope = matches.order_by().values("pk")[:RANK_CANDIDATES]
+        return ids, total, scope, total > RANK_CANDIDATES
+
+    def _candidates(self, matches, groups):
+        newest = ("-published_at", "-pk")
+        strong = matches.filter(search_vector=self.tsquery(groups, "AB"))
+        strong_ids = strong.order_by(*newest).values("pk")[:RANK_CANDIDATES]
+        recent_ids = matches.order_by(*newest).values("pk")[:RANK_CANDIDATES]
+        return matches.model.objects.filter(Q(pk__in=strong_ids) | Q(pk__in=recent_ids))
 
 
 def backend():

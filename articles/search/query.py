@@ -7,6 +7,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 
 from . import highlight, text
+from . import backends
 from .backends import backend
 from .indexing import plain_text
 from .suggest import did_you_mean
@@ -44,6 +45,7 @@ class SearchResults:
     sort: str = "relevance"
     query_words: list = field(default_factory=list)
     facets_partial: bool = False
+    facets_scope: int = 0
 
     @property
     def pages(self):
@@ -218,4 +220,7 @@ def search_articles(
     if facets:
         results.facets = facet_counts(scope)
         results.facets_partial = partial
+        results.facets_scope = (
+            len(scope) if isinstance(scope, list) else backends.RANK_CANDIDATES
+        )
     return results

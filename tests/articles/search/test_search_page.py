@@ -190,3 +190,21 @@ def test_suggest_hostile(client, aliyev, q):
     response = client.get("/search/suggest/", {"q": q, "format": "json"})
     assert response.status_code == 200
     assert response.json()["results"] in ([], response.json()["results"])
+
+
+def test_query_count_past_the_bounds(
+    client, publish, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+
+    from articles.search import backends, query
+
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(query, "FACET_SCOPE", 2)
+    tagged_articles(publish, 25, 2)
+    # As above, plus the exact count of all matches (SQLite counts it only when
+    # the candidates ran out; PostgreSQL always does, in place of the id filter).
+    with django_assert_num_queries(14 if connection.vendor == "sqlite" else 13):
+        response = get(client, q="border talks")
+    assert b"25 articles found" in response.content
+    assert b"Counts cover the first " in response.content

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 
-from . import highlight, text
-from . import backends
+from . import backends, highlight, text
 from .backends import backend
 from .indexing import plain_text
 from .suggest import did_you_mean

@@ -135,6 +135,8 @@ def query_groups(text, max_words=16):
     groups = []
     for token in dict.fromkeys(WORD.findall(text)):
         for word in words(token):
+            if len(word) < 2:
+                continue  # "s" of "Aliyev's", stray initials: too common to require
             spellings = [word] + [w for w in name_words(token) if w != word][:1]
             variants = [v for spelled in spellings for v in _variants(spelled)]
             groups.append(tuple(dict.fromkeys(variants)))

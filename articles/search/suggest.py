@@ -84,51 +84,48 @@ def _build_vocabulary():
 
 
 def _closest_sqlite(word, vocabulary):
-    # Bounded: only words of about the same length sharing the first letter.
-    near = [
-        known
-        for known in vocabulary
-        if known[:1] == word[:1] and abs(len(known) - len(word)) <= 2
-    ]
+    near = _near(word, vocabulary)
     matches = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
     return vocabulary[matches[0]] if matches else None
 
 
-TRIGRAM_SQL = """
-SELECT word FROM (
-  SELECT DISTINCT regexp_split_to_table(
-    portal_fold(concat_ws(' ', full_name, aliases)), '[^[:alnum:]]+') AS word
-  FROM relations_person
-  UNION SELECT regexp_split_to_table(
-    portal_fold(concat_ws(' ', name, aliases)), '[^[:alnum:]]+') FROM relations_country
-  UNION SELECT regexp_split_to_table(
-    portal_fold(concat_ws(' ', name, acronym, aliases)), '[^[:alnum:]]+')
-  FROM relations_organization
-) names
-WHERE length(word) > 2 AND similarity(word, %s) >= %s
-ORDER BY similarity(word, %s) DESC, word LIMIT 1
-"""
+def _near(word, vocabulary):
+    # Bounded: only words of about the same length sharing the first letter.
+    return [
+        known
+        for known in vocabulary
+        if known[:1] == word[:1] and abs(len(known) - len(word)) <= 2
+    ]
 
 
-def _closest_postgres(word):
+def _closest_postgres(word, vocabulary):
+    """pg_trgm similarity between the word and the nearby name words."""
+    near = _near(word, vocabulary)
+    if not near:
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(TRIGRAM_SQL, [word, SIMILARITY, word])
+        cursor.execute(
+            "SELECT known FROM unnest(%s::text[]) AS known "
+            "WHERE similarity(known, %s) >= %s "
+            "ORDER BY similarity(known, %s) DESC, known LIMIT 1",
+            [near, word, SIMILARITY, word],
+        )
         row = cursor.fetchone()
-    return row[0].capitalize() if row else None
+    return vocabulary[row[0]] if row else None
 
 
 def did_you_mean(groups):
     """The query with each unknown word replaced by the closest entity name word,
     or None when nothing better is known. Only called when a search found nothing."""
     words = [group[0] for group in groups]
-    if connection.vendor == "postgresql":
-        closest = {word: _closest_postgres(word) for word in words}
-    else:
-        vocabulary = _name_vocabulary()
-        closest = {
-            word: None if word in vocabulary else _closest_sqlite(word, vocabulary)
-            for word in words
-        }
+    vocabulary = _name_vocabulary()
+    closest_in = (
+        _closest_postgres if connection.vendor == "postgresql" else _closest_sqlite
+    )
+    closest = {
+        word: None if word in vocabulary else closest_in(word, vocabulary)
+        for word in words
+    }
     if not any(closest.values()):
         return None
     suggestion = [closest[word] or word for word in words]

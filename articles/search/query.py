@@ -132,6 +132,17 @@ def facet_counts(scope_ids):
     return facets
 
 
+def _summary(article, terms):
+    """The lead if it holds a match, else the body if it does, else the lead."""
+    body = plain_text(article.body)
+    lang = article.language
+    if article.lead and highlight.is_match_any(article.lead, terms, lang):
+        return article.lead
+    if body and highlight.is_match_any(body, terms, lang):
+        return body
+    return article.lead or body
+
+
 def _hits(ids, groups):
     from articles.models import Article
 
@@ -142,9 +153,7 @@ def _hits(ids, groups):
     for pk in ids:
         article = by_id[pk]
         lang = article.language
-        summary = plain_text(article.lead) or plain_text(article.body)
-        if terms and not highlight.is_match_any(summary, terms, lang):
-            summary = plain_text(article.body) or summary
+        summary = _summary(article, terms)
         hits.append(
             Hit(
                 article=article,

@@ -164,6 +164,13 @@ def _hits(ids, groups):
     return hits
 
 
+def _clamp(value, low, high, default):
+    try:
+        return max(low, min(int(value), high))
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
 def by_date(matches, offset, limit):
     """(page ids newest first, total, facet scope, whether the scope is partial).
 
@@ -197,8 +204,8 @@ def search_articles(
     filtered articles newest first. Cost: a count, one page query, the page's
     articles with their card relations, and one grouped query per facet.
     """
-    results = SearchResults(page=max(1, min(int(page), MAX_PAGE)), sort=sort)
-    results.page_size = max(1, min(int(page_size), 100))
+    results = SearchResults(page=_clamp(page, 1, MAX_PAGE, 1), sort=sort)
+    results.page_size = _clamp(page_size, 1, 100, 20)
     base, error = published_base(filters)
     raw = (text_query or "")[:MAX_QUERY_CHARS]
     groups = text.query_groups(raw)

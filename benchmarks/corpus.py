@@ -73,7 +73,7 @@ class ZipfPicker:
 
 
 def entity_counts(articles):
-    """How many of each entity a corpus of `articles` gets (thousands of people at 100k)."""
+    """Entities per corpus size (thousands of people at 100k articles)."""
     return {
         "people": max(60, min(4000, articles // 25)),
         "events": max(20, min(3000, articles // 40)),
@@ -231,7 +231,8 @@ class CorpusGenerator:
         for index in range(self.counts["agreements"]):
             kind = self.rng.choice(kinds)
             event = self.rng.choice(self.events)
-            title = f"{Agreement.Kind(kind).label} on {self.rng.choice(words.TOPICS)[0]} {index + 1}"
+            topic = self.rng.choice(words.TOPICS)[0]
+            title = f"{Agreement.Kind(kind).label} on {topic} {index + 1}"
             yield Agreement(
                 title=title,
                 slug=slugify(title),

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Empty the WHOLE database first (manage.py flush). Benchmark databases only.",
+            help="Empty the WHOLE database first (flush). Benchmark databases only.",
         )
 
     def handle(self, *args, articles, seed, reset, **options):

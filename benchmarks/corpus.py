@@ -368,6 +368,30 @@ class CorpusGenerator:
         return "\n".join(paragraphs)
 
 
+# Deleted in this order so that nothing protected is still referenced.
+CLEAR_ORDER = [
+    Article,
+    Source,
+    BilateralRelation,
+    Agreement,
+    Participation,
+    Event,
+    Person,
+    Organization,
+    Topic,
+    Country,
+]
+
+
+@transaction.atomic
+def corpus_clear(*, out=None):
+    """Delete every article, source and entity (the tables the generator fills)."""
+    for model in CLEAR_ORDER:
+        deleted, _ = model.objects.all().delete()
+        if out:
+            out(f"deleted {model._meta.verbose_name_plural}: {deleted} rows")
+
+
 def corpus_generate(*, articles, seed, out=None):
     """Create the whole corpus; returns (generator, article ids) for reindexing."""
     generator = CorpusGenerator(articles=articles, seed=seed, out=out)

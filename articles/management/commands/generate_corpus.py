@@ -1,10 +1,9 @@
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
-from benchmarks.corpus import corpus_generate
+from benchmarks.corpus import corpus_clear, corpus_generate
 from benchmarks.hooks import search_reindex
 
 
@@ -20,18 +19,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Empty the WHOLE database first (flush). Benchmark databases only.",
+            help="Delete ALL articles, sources and entities first (benchmark only).",
         )
 
     def handle(self, *args, articles, seed, reset, **options):
         if not 1 <= articles <= 5_000_000:
             raise CommandError("--articles must be between 1 and 5000000.")
         if reset:
-            call_command("flush", interactive=False, verbosity=0)
+            corpus_clear(out=self.stdout.write)
         elif Article.objects.exists():
             raise CommandError(
                 "The database already has articles. Use an empty database "
-                "(or --reset, which deletes everything in it)."
+                "(or --reset, which deletes all articles, sources and entities)."
             )
         self._run(articles, seed)
 

@@ -72,6 +72,27 @@ class ZipfPicker:
         return self.items[bisect.bisect(self.cum, self.rng.random() * total)]
 
 
+class WordPicker:
+    """Zipf draws made cheap: a table where each word fills slots in proportion
+    to its weight, so a draw is one uniform pick instead of a bisect."""
+
+    SLOTS = 1 << 20
+
+    def __init__(self, rng, words_by_rank):
+        self.rng = rng
+        cum = zipf_cum_weights(len(words_by_rank))
+        scale, table, previous = self.SLOTS / cum[-1], [], 0
+        for word, upto in zip(words_by_rank, cum, strict=True):
+            # Every word keeps at least one slot, so the long tail stays in the text.
+            slots = max(1, round(upto * scale) - previous)
+            table.extend([word] * slots)
+            previous += slots
+        self.table = table
+
+    def many(self, k):
+        return self.rng.choices(self.table, k=k)
+
+
 def entity_counts(articles):
     """Entities per corpus size (thousands of people at 100k articles)."""
     return {
@@ -105,7 +126,7 @@ class CorpusGenerator:
         self.counts = entity_counts(articles)
         self.vocab = {lang: words.vocabulary(lang) for lang in ("en", "de")}
         self.word_pickers = {
-            lang: ZipfPicker(self.rng, vocab) for lang, vocab in self.vocab.items()
+            lang: WordPicker(self.rng, vocab) for lang, vocab in self.vocab.items()
         }
 
     # Entities -------------------------------------------------------------

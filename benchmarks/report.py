@@ -35,7 +35,8 @@ def _meta(meta):
         f"{' (quick)' if meta['quick'] else ''}\n\n"
         f"{counts['total']} articles ({counts['published']} published); "
         f"{meta['cpus']} CPUs, {meta['memory']} RAM, Python {meta['python']}, "
-        f"Django {meta['django']}, {meta['date']}."
+        f"Django {meta['django']}, {meta['date']}; load average at start "
+        f"{' / '.join(str(x) for x in meta['load_average_1_5_15'])}."
     )
 
 
@@ -49,9 +50,9 @@ def _search(search):
     lines = [
         "### Search latency (ms; product = with facets and highlights)",
         "",
-        "| class | n | p50 | p95 | p99 | mean hits | naive n | naive p50 "
-        "| naive p95 | naive/product (p50) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| class | n | p50 | p95 | p99 | matches | naive n | naive p50 "
+        "| naive p95 | naive matches | naive/product (p50) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in search["classes"].values():
         product, naive = entry["product"], entry["naive"]
@@ -60,6 +61,7 @@ def _search(search):
             f"| {_ms(product, 'p95_ms')} | {_ms(product, 'p99_ms')} "
             f"| {product.get('mean_total', NA)} | {naive.get('n', 0)} "
             f"| {_ms(naive, 'p50_ms')} | {_ms(naive, 'p95_ms')} "
+            f"| {naive.get('mean_total', NA)} "
             f"| {entry['ratio_p50'] if entry['ratio_p50'] is not None else NA} |"
         )
     ratio = search["filtered_vs_unfiltered_p50"]

@@ -74,6 +74,8 @@ def machine(quick):
         "articles": counts,
         "quick": quick,
         "cpus": os.cpu_count(),
+        # Other work on the machine skews every timing: recorded with the results.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "memory": _memory(),
         "python": platform.python_version(),
         "django": django.get_version(),

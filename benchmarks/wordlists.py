@@ -101,7 +101,7 @@ def made_up_words(syllables, count, seed):
     rng = random.Random(seed)
     words, seen = [], set()
     while len(words) < count:
-        word = "".join(rng.choice(syllables) for _ in range(rng.randint(3, 4)))
+        word = "".join(rng.choices(syllables, k=3 + (rng.random() < 0.5)))
         if word not in seen and len(word) >= 6:
             seen.add(word)
             words.append(word)

@@ -5,7 +5,6 @@ synthetic corpus and on real data alike, and many different terms are used
 (one term repeated would only measure a cache).
 """
 
-import itertools
 import random
 import re
 from collections import Counter
@@ -18,6 +17,8 @@ from .wordlists import ENGLISH_COMMON, GERMAN_COMMON
 SAMPLE_ARTICLES = 400
 TAG_RE = re.compile(r"<[^>]+>")
 WORD_RE = re.compile(r"[^\W\d_]{4,}")
+# Two words side by side in the text (no punctuation between): a phrase query.
+PAIR_RE = re.compile(r"(?=\b([^\W\d_]{4,}) ([^\W\d_]{4,})\b)")
 # Function words are left out: engines drop them as stop words.
 STOP_WORDS = set(ENGLISH_COMMON) | set(GERMAN_COMMON)
 
@@ -43,6 +44,7 @@ class Sample:
     """The sampled articles' words and tags."""
 
     docs: list  # list of word lists, one per article
+    pairs: list  # adjacent word pairs per article
     tags: list  # list of {"country": code, "person": slug} choices per article
     aliases: list  # other spellings of tagged people's names
 
@@ -51,14 +53,15 @@ def article_sample(rng, size=SAMPLE_ARTICLES):
     ids = list(Article.objects.published().values_list("pk", flat=True))
     chosen = rng.sample(ids, min(size, len(ids)))
     rows = Article.objects.filter(pk__in=chosen).prefetch_related("countries", "people")
-    docs, tags, aliases = [], [], []
+    docs, pairs, tags, aliases = [], [], [], []
     for article in rows.order_by("pk"):
         text = TAG_RE.sub(" ", f"{article.title} {article.body}").lower()
         docs.append(WORD_RE.findall(text))
+        pairs.append(PAIR_RE.findall(text))
         tags.append(_tag_filters(article))
         for person in article.people.all():
             aliases.extend(a for a in person.alias_list() if ". " not in a)
-    return Sample(docs=docs, tags=[t for t in tags if t], aliases=aliases)
+    return Sample(docs=docs, pairs=pairs, tags=[t for t in tags if t], aliases=aliases)
 
 
 def _tag_filters(article):
@@ -89,7 +92,7 @@ def build_queries(*, per_class, seed=7):
         "rare": [Query(w) for w in _pick(rng, rare, per_class)],
         "common": [Query(w) for w in _pick(rng, common, per_class)],
         "multi": _multi(rng, sample.docs, middle, per_class),
-        "phrase": _phrases(rng, sample.docs, per_class),
+        "phrase": _phrases(rng, sample.pairs, per_class),
         "name_variant": [
             Query(a) for a in _pick(rng, sorted(set(sample.aliases)), per_class)
         ],
@@ -111,13 +114,11 @@ def _multi(rng, docs, middle, count):
     return queries[:count]
 
 
-def _phrases(rng, docs, count):
+def _phrases(rng, pairs_per_doc, count):
     queries = []
-    for words in _cycle(rng, docs, count):
+    for doc_pairs in _cycle(rng, pairs_per_doc, count):
         pairs = [
-            (a, b)
-            for a, b in itertools.pairwise(words)
-            if a not in STOP_WORDS and b not in STOP_WORDS
+            (a, b) for a, b in doc_pairs if a not in STOP_WORDS and b not in STOP_WORDS
         ]
         if pairs:
             first, second = rng.choice(pairs)

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from . import services
 from .models import Article, ArticleImage, Source
+from .search import index_article
 
 
 @admin.register(Source)
@@ -128,6 +129,12 @@ class ArticleAdmin(admin.ModelAdmin):
         except PermissionDenied as error:
             messages.error(request, str(error))
             raise
+
+    def save_related(self, request, form, formsets, change):
+        # Tags are saved after the article; the index needs their names too. The
+        # admin wraps the whole change in one transaction.
+        super().save_related(request, form, formsets, change)
+        index_article(form.instance)
 
     @admin.action(description="Send selected articles to review")
     def send_to_review(self, request, queryset):

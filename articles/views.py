@@ -1,6 +1,11 @@
-from django.views.generic import DetailView, ListView
+from urllib.parse import urlencode
 
+from django.http import JsonResponse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .filters import ArticleFilterSet
 from .models import Article
+from .search import SearchResults, search_articles, suggest_entities
 
 
 class PublishedArticlesMixin:
@@ -17,9 +22,132 @@ class HomeView(PublishedArticlesMixin, ListView):
     context_object_name = "articles"
 
 
-class SearchView(PublishedArticlesMixin, ListView):
+FACET_LABELS = {
+    "country": "Country",
+    "person": "Person",
+    "organization": "Organization",
+    "event_kind": "Event kind",
+    "topic": "Topic",
+    "source": "Source",
+    "language": "Language",
+    "year": "Year",
+}
+
+
+def url_with(params, **changes):
+    """The current query string with some parameters replaced (None drops one)."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return "?" + urlencode(sorted(query.items()))
+
+
+def page_number(value):
+    return int(value) if value and value.isdigit() and len(value) < 6 else 1
+
+
+class SearchView(TemplateView):
+    """/search/: full-text search, filters, facets and pages; plain HTML forms.
+
+    Queries: a count, the page's ids, the page's articles with countries and
+    people, one grouped query per facet, plus one slug lookup per entity filter.
+    """
+
     template_name = "articles/search.html"
-    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        filterset = ArticleFilterSet(request.GET, queryset=Article.objects.published())
+        params = {key: value.replace("\x00", "") for key, value in request.GET.items()}
+        results, status = self.search(filterset, params)
+        context = self.get_context_data(
+            filterset=filterset,
+            results=results,
+            q=params.get("q", ""),
+            facet_groups=self.facet_groups(results, params),
+            pages=self.page_links(results, params),
+            suggestion_url=url_with(params, q=results.suggestion),
+            sort_links=[
+                (
+                    label,
+                    url_with(params, sort=value),
+                    results.sort == (value or "relevance"),
+                )
+                for value, label in ((None, "Relevance"), ("date", "Newest first"))
+            ],
+        )
+        return self.render_to_response(context, status=status)
+
+    def search(self, filterset, params):
+        if not filterset.is_valid():
+            error = "Some filters are not valid; correct them and search again."
+            return SearchResults(error=error), 400
+        cleaned = filterset.form.cleaned_data
+        filtered = any(value not in (None, "") for value in cleaned.values())
+        results = search_articles(
+            params.get("q", ""),
+            filters=filterset.qs if filtered else None,
+            sort="date" if params.get("sort") == "date" else "relevance",
+            page=page_number(params.get("page")),
+        )
+        return results, 200
+
+    def facet_groups(self, results, params):
+        groups = []
+        for name, values in results.facets.items():
+            current = params.get(name, "").lower()
+            links = [
+                {
+                    "label": value.label,
+                    "count": value.count,
+                    "active": value.value.lower() == current,
+                    "url": url_with(
+                        params,
+                        **{
+                            name: None
+                            if value.value.lower() == current
+                            else value.value
+                        },
+                    ),
+                }
+                for value in values
+            ]
+            if links:
+                groups.append(
+                    {"name": name, "label": FACET_LABELS[name], "links": links}
+                )
+        return groups
+
+    def page_links(self, results, params):
+        def link(number):
+            return url_with(params, page=str(number))
+
+        return {
+            "previous": link(results.page - 1) if results.has_previous else None,
+            "next": link(results.page + 1) if results.has_next else None,
+        }
+
+
+class SearchSuggestView(TemplateView):
+    """/search/suggest/?q=: entities by any alias, as JSON or as a plain HTML page."""
+
+    template_name = "articles/search_suggest.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").replace("\x00", "")[:100]
+        entities = suggest_entities(query)
+        wants_json = request.GET.get("format") == "json" or (
+            request.accepts("application/json") and not request.accepts("text/html")
+        )
+        if wants_json:
+            return JsonResponse({"query": query, "results": entities})
+        for entity in entities:
+            entity["search_url"] = url_with({}, **{entity["param"]: entity["value"]})
+        return self.render_to_response(
+            self.get_context_data(q=query, entities=entities)
+        )
 
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):

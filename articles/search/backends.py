@@ -46,11 +46,18 @@ class SqliteBackend:
         return queryset.filter(pk__in=RawSQL(sql, [self.expression(groups)]))
 
     def ranked_ids(self, matches, groups, offset, limit):
-        """Page of ids by bm25 (weights set on the table), best first."""
+        """Page of ids by bm25 (weights set on the table), best first.
+
+        The filters sit on the article side of a join, never as `rowid IN (...)`
+        on the FTS table: FTS5 runs the full-text query once per listed rowid
+        there (10k articles, a common word: 13 s against 0.2 s as a join).
+        """
         base_sql, base_params = matches.values("pk").query.sql_with_params()
         sql = (
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND rowid IN ({base_sql}) ORDER BY rank LIMIT %s OFFSET %s"
+            f"SELECT f.rowid FROM {FTS_TABLE} AS f "
+            "CROSS JOIN articles_article AS a ON a.id = f.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND a.id IN ({base_sql}) "
+            "ORDER BY f.rank LIMIT %s OFFSET %s"
         )
         params = [self.expression(groups), *base_params, limit, offset]
         with connection.cursor() as cursor:

@@ -5,6 +5,7 @@ search for "consultation" marks "consultations", the same on both engines.
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -20,13 +21,20 @@ def term_set(groups):
     return {term for group in groups for term in group}
 
 
-def is_match(token, terms, language):
-    if not terms:
-        return False
+@lru_cache(maxsize=100_000)
+def token_keys(token, language):
+    """Every form a query term may take for `token`: word, stem, spelling key.
+
+    Cached: words repeat across a page's snippets and from search to search.
+    """
+    keys = set()
     for word in text.words(token):
-        if {word, text.stem(word, language), text.name_key(word)} & terms:
-            return True
-    return False
+        keys.update((word, text.stem(word, language), text.name_key(word)))
+    return frozenset(keys)
+
+
+def is_match(token, terms, language):
+    return bool(terms) and not token_keys(token, language).isdisjoint(terms)
 
 
 def marked(source, terms, language):

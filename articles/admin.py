@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
+from .admin_import import ArticleImportAdminMixin
 from .models import Article, ArticleImage, Source
 from .search import index_article
 
@@ -23,7 +24,7 @@ class ArticleImageInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleImportAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -31,6 +32,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "source",
         "published_at",
         "updated_at",
+        "possible_duplicate_of",
     ]
     list_filter = [
         "status",
@@ -39,8 +41,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ("countries", admin.RelatedOnlyFieldListFilter),
         ("people", admin.RelatedOnlyFieldListFilter),
         "published_at",
+        ("possible_duplicate_of", admin.EmptyFieldListFilter),
     ]
-    list_select_related = ["source"]
+    list_select_related = ["source", "possible_duplicate_of"]
     search_fields = ["title", "lead", "byline"]
     date_hierarchy = "published_at"
     autocomplete_fields = [
@@ -52,8 +55,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "agreements",
         "topics",
         "story",
+        "possible_duplicate_of",
     ]
     readonly_fields = [
+        "suggested_tags",
         "public_link",
         "version",
         "created_by",
@@ -76,6 +81,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "agreements",
                     "topics",
                     "story",
+                    "suggested_tags",
                 ]
             },
         ),
@@ -88,6 +94,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "source_url",
                     "byline",
                     "dateline_place",
+                    "photo_credit",
+                    "possible_duplicate_of",
                     "version",
                     "created_by",
                     "updated_by",

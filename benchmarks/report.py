@@ -92,7 +92,8 @@ def _import(imported, index):
         rate = (
             f"{imported['articles_per_second']} articles/s "
             f"({imported['created']} of {imported['items']} items in "
-            f"{imported['seconds']} s)"
+            f"{imported['seconds']} s"
+            f"{', tags applied' if imported['with_tag_suggestions'] else ''})"
         )
     else:
         rate = f"{NA} ({imported.get('note', '')})"

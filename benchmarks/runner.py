@@ -23,7 +23,7 @@ PROFILES = {
         "naive_per_class": 3,
         "budget": 10,
         "naive_budget": 15,
-        "import_items": 100,
+        "import_items": 50,
         "http_seconds": 3,
     },
     False: {

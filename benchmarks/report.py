@@ -91,7 +91,7 @@ def _import(imported, index):
     if imported.get("available"):
         rate = (
             f"{imported['articles_per_second']} articles/s "
-            f"({imported['created']} of {imported['items']} items in "
+            f"({imported['created']} items in "
             f"{imported['seconds']} s"
             f"{', tags applied' if imported['with_tag_suggestions'] else ''})"
         )

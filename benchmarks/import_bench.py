@@ -51,6 +51,8 @@ def measure_import(count, out, budget_seconds=60):
     """Articles/s through `import_articles --tag`, bounded in items and seconds."""
     if "import_articles" not in get_commands():
         return {"available": False, "note": "import_articles is not installed"}
+    # Items left by an interrupted run would be refused as duplicates.
+    Article.objects.filter(source__name=IMPORT_SOURCE).delete()
     before = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with tempfile.TemporaryDirectory() as folder:
         paths = write_items(folder, count)

@@ -50,6 +50,9 @@ def run(*, quick, http, out):
         naive_budget=profile["naive_budget"],
         out=out,
     )
+    if http:
+        # Debug off renders hashed static names: a stale manifest would fail pages.
+        load.collect_static(load.server_env())
     term = _common_term(results["search"])
     results["queries_per_page"] = pages.measure(term, out)
     results["import"] = import_bench.measure_import(

@@ -68,6 +68,9 @@ def fold(text, schwa="a"):
         return text.lower()  # the common case, much faster than normalising
     text = text.replace("Ə", schwa).replace("ə", schwa)
     text = unicodedata.normalize("NFKC", text).translate(SEARCH_LETTERS).casefold()
+    if text.isascii():
+        # Nothing left to decompose: skips the per-character loop (most English text).
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

@@ -161,15 +161,14 @@ def test_accept_one_tag_in_one_click(client, world, django_assert_num_queries):
     # session, user, article, user and group permissions (5); suggestions: people,
     # countries, organizations, topics, agreements, events + their countries and
     # participants (8), the article's tags (1 UNION), articles in other languages
-    # in the date window and undated (2); accepting: savepoint, existing-tag check,
-    # tag insert, savepoint, publication state, version claim, article update, two
-    # releases (9); the revision: savepoint, the article's six tag lists and its
-    # images read for the stored version, existence check, revision and version
-    # inserts, release (12); search index: savepoint, the article and its six tag
-    # sets, the index row (SQLite FTS5: delete + insert; PostgreSQL: one UPDATE of
-    # search_vector), release
+    # in the date window and undated (2); accepting: savepoint, tag insert,
+    # savepoint, publication state, version claim, article update, two releases (8);
+    # search index: savepoint, the article and its six tag sets, the index row
+    # (SQLite FTS5: delete + insert; PostgreSQL: one UPDATE of search_vector), release
+    # revision of the saved article: its six tag sets and images serialised, the
+    # followed ids, the revision and version rows, with their savepoints (13)
     index_queries = 11 if connection.vendor == "sqlite" else 10
-    with django_assert_num_queries(37 + index_queries):
+    with django_assert_num_queries(24 + 13 + index_queries):
         response = accept(client, article, f"country:{world['IQ'].pk}")
     assert response.status_code == 302
     article.refresh_from_db()

@@ -15,26 +15,24 @@ from . import text
 TOKEN = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 30
 WORDS_BEFORE = 8
+SCAN_WORDS = 600
 
 
 def term_set(groups):
     return {term for group in groups for term in group}
 
 
-@lru_cache(maxsize=100_000)
-def token_keys(token, language):
-    """Every form a query term may take for `token`: word, stem, spelling key.
-
-    Cached: words repeat across a page's snippets and from search to search.
-    """
-    keys = set()
-    for word in text.words(token):
-        keys.update((word, text.stem(word, language), text.name_key(word)))
-    return frozenset(keys)
-
-
 def is_match(token, terms, language):
-    return bool(terms) and not token_keys(token, language).isdisjoint(terms)
+    return bool(terms) and not terms.isdisjoint(token_terms(token, language))
+
+
+@lru_cache(maxsize=50_000)
+def token_terms(token, language):
+    """Every form under which a word of the text could have been matched."""
+    forms = set()
+    for word in text.words(token):
+        forms.update((word, text.stem(word, language), text.name_key(word)))
+    return frozenset(forms)
 
 
 def marked(source, terms, language):
@@ -55,8 +53,13 @@ def snippet(source, terms, language):
     tokens = list(TOKEN.finditer(source))
     if not tokens:
         return mark_safe("")
+    # A match far into a long text (or only in the tags) is not worth a full scan.
     first = next(
-        (i for i, tok in enumerate(tokens) if is_match(tok.group(), terms, language)),
+        (
+            i
+            for i, tok in enumerate(tokens[:SCAN_WORDS])
+            if is_match(tok.group(), terms, language)
+        ),
         0,
     )
     start = max(0, first - WORDS_BEFORE)
@@ -69,5 +72,9 @@ def snippet(source, terms, language):
     return mark_safe(f"{before}{body}{after}")
 
 
-def is_match_any(source, terms, language):
-    return any(is_match(tok.group(), terms, language) for tok in TOKEN.finditer(source))
+def is_match_any(source, terms, language, limit=SCAN_WORDS):
+    tokens = TOKEN.finditer(source)
+    return any(
+        is_match(tok.group(), terms, language)
+        for _, tok in zip(range(limit), tokens, strict=False)
+    )

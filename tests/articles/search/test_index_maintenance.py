@@ -53,8 +53,9 @@ def test_rename_without_name_change_skips_reindex(
 ):
     publish(title="Reception", tags={"people": [aliyev]})
     aliyev.bio = "President."
-    # SELECT the stored row to compare names, SAVEPOINT/RELEASE, UPDATE person.
-    with django_assert_num_queries(4):
+    # SELECT the stored row to compare names, SAVEPOINT/RELEASE, the version
+    # claim (conditional UPDATE), UPDATE person.
+    with django_assert_num_queries(5):
         entity_save(entity=aliyev)
 
 
@@ -85,6 +86,7 @@ def test_admin_save_related_reindexes_tags(client, publish, aliyev):
         "images-TOTAL_FORMS": 0,
         "images-INITIAL_FORMS": 0,
         "source": article.source_id,
+        "loaded_version": article.version,  # the change form refuses stale saves
     }
     url = f"/admin/articles/article/{article.pk}/change/"
     response = client.post(url, form)

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from articles.models import Article
 from benchmarks.corpus import corpus_clear, corpus_generate
@@ -48,4 +49,9 @@ class Command(BaseCommand):
             )
         else:
             say(f"search index built in {indexed:.1f} s ({len(ids) / indexed:.0f}/s)")
+        # Fresh planner statistics: without them PostgreSQL ignores the new GIN
+        # index after a bulk load and scans every stored vector.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        say("planner statistics refreshed (ANALYZE)")
         say(self.style.SUCCESS(f"done in {time.monotonic() - started:.1f} s"))

@@ -16,3 +16,10 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_test_client(settings):
+    # Production redirects http to https; the test client speaks plain http.
+    # tests/security/ turns the redirect back on where it is what is tested.
+    settings.SECURE_SSL_REDIRECT = False

@@ -163,6 +163,7 @@ CACHES = {
 }
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (django-axes): the throttling backend first, then the real one.
 AUTHENTICATION_BACKENDS = [

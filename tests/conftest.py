@@ -23,3 +23,10 @@ def _plain_http_test_client(settings):
     # Production redirects http to https; the test client speaks plain http.
     # tests/security/ turns the redirect back on where it is what is tested.
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing costs seconds per login on this hardware; tests only
+    # need a working hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -260,8 +260,17 @@ def verify_saves(stats):
     return missing, wrong
 
 
+class LoadTestError(Exception):
+    """The database is not ready for a load test."""
+
+
 def create_editors(count):
-    group = Group.objects.get(name="Editor")
+    group = Group.objects.filter(name="Editor").first()
+    if group is None:
+        raise LoadTestError(
+            "The Editor group is missing (it is created by `migrate`); "
+            "run the load test against a migrated database."
+        )
     accounts = []
     for number in range(count):
         username = f"{PREFIX}-editor-{number}-{secrets.token_hex(3)}"

@@ -2,7 +2,7 @@ import statistics
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.loadtest import run
+from articles.loadtest import LoadTestError, run
 
 
 class Command(BaseCommand):
@@ -21,9 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, seconds, readers, editors, workers, **options):
         if seconds <= 0 or readers < 0 or editors < 0 or workers < 1:
             raise CommandError("Seconds and workers must be positive.")
-        stats, missing, wrong, elapsed = run(
-            seconds=seconds, readers=readers, editors=editors, workers=workers
-        )
+        try:
+            stats, missing, wrong, elapsed = run(
+                seconds=seconds, readers=readers, editors=editors, workers=workers
+            )
+        except (LoadTestError, RuntimeError) as exc:
+            raise CommandError(str(exc)) from exc
         self._report(stats, missing, wrong, elapsed)
         if stats.errors or missing or wrong:
             raise CommandError(

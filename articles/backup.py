@@ -60,9 +60,20 @@ def dump_database(path):
 ZERO_MILLISECONDS = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.000(?=Z|[+-]|$)")
 
 
+def _canonical_value(field, value):
+    if isinstance(value, str):
+        return ZERO_MILLISECONDS.sub(r"\1", value)
+    if field is not None and field.many_to_many and isinstance(value, list):
+        # A set of related rows: engines list them in different orders when the
+        # related model's ordering has ties or collates differently.
+        return sorted(value, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
 def _canonical(record):
+    model = apps.get_model(record["model"])
     fields = {
-        name: ZERO_MILLISECONDS.sub(r"\1", value) if isinstance(value, str) else value
+        name: _canonical_value(model._meta.get_field(name), value)
         for name, value in record["fields"].items()
     }
     return json.dumps({**record, "fields": fields}, sort_keys=True)

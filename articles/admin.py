@@ -4,7 +4,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
+from .admin_import import ArticleImportAdminMixin
 from .models import Article, ArticleImage, Source
+from .search import index_article
 
 
 @admin.register(Source)
@@ -22,7 +24,7 @@ class ArticleImageInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleImportAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -30,6 +32,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "source",
         "published_at",
         "updated_at",
+        "possible_duplicate_of",
     ]
     list_filter = [
         "status",
@@ -38,8 +41,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ("countries", admin.RelatedOnlyFieldListFilter),
         ("people", admin.RelatedOnlyFieldListFilter),
         "published_at",
+        ("possible_duplicate_of", admin.EmptyFieldListFilter),
     ]
-    list_select_related = ["source"]
+    list_select_related = ["source", "possible_duplicate_of"]
     search_fields = ["title", "lead", "byline"]
     date_hierarchy = "published_at"
     autocomplete_fields = [
@@ -51,8 +55,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "agreements",
         "topics",
         "story",
+        "possible_duplicate_of",
     ]
     readonly_fields = [
+        "suggested_tags",
         "public_link",
         "version",
         "created_by",
@@ -75,6 +81,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "agreements",
                     "topics",
                     "story",
+                    "suggested_tags",
                 ]
             },
         ),
@@ -87,6 +94,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "source_url",
                     "byline",
                     "dateline_place",
+                    "photo_credit",
+                    "possible_duplicate_of",
                     "version",
                     "created_by",
                     "updated_by",
@@ -128,6 +137,12 @@ class ArticleAdmin(admin.ModelAdmin):
         except PermissionDenied as error:
             messages.error(request, str(error))
             raise
+
+    def save_related(self, request, form, formsets, change):
+        # Tags are saved after the article; the index needs their names too. The
+        # admin wraps the whole change in one transaction.
+        super().save_related(request, form, formsets, change)
+        index_article(form.instance)
 
     @admin.action(description="Send selected articles to review")
     def send_to_review(self, request, queryset):

@@ -8,6 +8,26 @@ from relations.models import Event, Organization, Person, Topic
 from .models import Article, Source
 
 
+def without_nul(data):
+    """A mutable copy of request parameters with NUL characters removed.
+
+    PostgreSQL refuses NUL in text, and a slug lookup with one would fail inside
+    form validation instead of being reported as an invalid choice.
+    """
+    copy = data.copy()
+    if hasattr(copy, "setlist"):
+        for key in list(copy):
+            copy.setlist(key, [v.replace("\x00", "") for v in copy.getlist(key)])
+        return copy
+    return {key: str(value).replace("\x00", "") for key, value in copy.items()}
+
+
+def slug_input(label):
+    # A text box, not a <select>: rendering every person or event as an option
+    # would read whole tables on each search page.
+    return {"label": label, "widget": forms.TextInput(attrs={"size": 18})}
+
+
 class ArticleFilterSet(django_filters.FilterSet):
     """Filters by entity (slug or country code), source, language and date range."""
 
@@ -15,28 +35,46 @@ class ArticleFilterSet(django_filters.FilterSet):
         method="filter_country", max_length=2, label="Country code"
     )
     person = django_filters.ModelChoiceFilter(
-        field_name="people", queryset=Person.objects.all(), to_field_name="slug"
+        field_name="people",
+        queryset=Person.objects.all(),
+        to_field_name="slug",
+        **slug_input("Person (slug)"),
     )
     organization = django_filters.ModelChoiceFilter(
         field_name="organizations",
         queryset=Organization.objects.all(),
         to_field_name="slug",
+        **slug_input("Organization (slug)"),
     )
     event = django_filters.ModelChoiceFilter(
-        field_name="events", queryset=Event.objects.all(), to_field_name="slug"
+        field_name="events",
+        queryset=Event.objects.all(),
+        to_field_name="slug",
+        **slug_input("Event (slug)"),
     )
     event_kind = django_filters.ChoiceFilter(
-        field_name="events__kind", choices=Event.Kind.choices, distinct=True
+        field_name="events__kind",
+        choices=Event.Kind.choices,
+        distinct=True,
+        label="Event kind",
     )
     topic = django_filters.ModelChoiceFilter(
-        field_name="topics", queryset=Topic.objects.all(), to_field_name="slug"
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        **slug_input("Topic (slug)"),
     )
     source = django_filters.ModelChoiceFilter(
-        field_name="source", queryset=Source.objects.all(), to_field_name="slug"
+        field_name="source",
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        **slug_input("Source (slug)"),
     )
-    language = django_filters.CharFilter(field_name="language", max_length=12)
+    language = django_filters.CharFilter(
+        field_name="language", max_length=12, label="Language code"
+    )
     year = django_filters.NumberFilter(
-        field_name="published_at__year", min_value=1, max_value=9999
+        field_name="published_at__year", min_value=1, max_value=9999, label="Year"
     )
     from_date = django_filters.DateFilter(
         field_name="published_at",
@@ -58,7 +96,7 @@ class ArticleFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         # The URL contract uses `from` and `to`, which are Python keywords.
         if data is not None:
-            data = data.copy()
+            data = without_nul(data)
             for public, internal in (("from", "from_date"), ("to", "to_date")):
                 if public in data and internal not in data:
                     data[internal] = data[public]

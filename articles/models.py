@@ -107,6 +107,19 @@ class Article(models.Model):
         help_text="The original article when this one is the same story in another language.",
     )
 
+    # Set on import when the text is nearly the same as an earlier article's.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An earlier article with nearly the same text: merge or clear.",
+    )
+    photo_credit = models.CharField(
+        max_length=300, blank=True, help_text="Credits of the photos of the original."
+    )
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

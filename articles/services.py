@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from .models import Article
 from .sanitize import sanitize_html
+from .search import index_article
 
+TAG_FIELDS = ("people", "countries", "organizations", "events", "agreements", "topics")
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
@@ -73,6 +75,7 @@ def article_save(*, article, user=None, expected_version=None):
     if article.pk is None:
         article.version = 1
         article.save()
+        index_article(article)
         return article
     expected = article.version if expected_version is None else expected_version
     claimed = Article.objects.filter(pk=article.pk, version=expected).update(
@@ -87,6 +90,22 @@ def article_save(*, article, user=None, expected_version=None):
         raise StaleVersionError(current)
     article.version = expected + 1
     article.save()
+    index_article(article)
+    return article
+
+
+@transaction.atomic
+def article_set_tags(*, article, **tags):
+    """Replace the given tag lists (people=[...], countries=[...], ...) and reindex.
+
+    Tags feed the search index (names and aliases), so every tag change goes here
+    or is followed by `articles.search.index_article`.
+    """
+    for field, entities in tags.items():
+        if field not in TAG_FIELDS:
+            raise ValueError(f"Unknown tag field: {field}")
+        getattr(article, field).set(entities)
+    index_article(article)
     return article
 
 

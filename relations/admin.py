@@ -12,17 +12,25 @@ from .models import (
     Position,
     Topic,
 )
+from .services import entity_save
+
+
+class ReindexingAdmin(admin.ModelAdmin):
+    """Saves through entity_save, so renamed entities are searchable at once."""
+
+    def save_model(self, request, obj, form, change):
+        entity_save(entity=obj)
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ReindexingAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code", "aliases"]
     fieldsets = [(None, {"fields": ["name", "code", "slug", "aliases"]})]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReindexingAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["country"]
@@ -38,7 +46,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReindexingAdmin):
     list_display = ["full_name", "country", "current_position"]
     list_filter = ["country"]
     list_select_related = ["country"]
@@ -67,7 +75,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReindexingAdmin):
     list_display = ["title", "kind", "start_date", "city", "host_country"]
     list_filter = ["kind", "host_country", "start_date"]
     list_select_related = ["host_country"]
@@ -86,7 +94,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReindexingAdmin):
     list_display = ["title", "kind", "status", "signed_on", "place"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "description"]
@@ -111,6 +119,6 @@ class BilateralRelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ReindexingAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "aliases"]

@@ -1,0 +1,116 @@
+"""manage.py import_articles PATH... [--publish] [--source] [--language] [--tag]"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importing import ImportResult, article_import
+from articles.ingest import TEXT_SUFFIXES, IngestError, read_path
+
+
+class Command(BaseCommand):
+    help = (
+        "Import news items from text, HTML or JSON files (or folders of them) as "
+        "draft articles. The same item twice creates nothing new."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish at once (needs --user with the publish permission).",
+        )
+        parser.add_argument("--source", help="Publisher name for every item.")
+        parser.add_argument("--language", help="Language code for every item: en, de.")
+        parser.add_argument(
+            "--tag",
+            action="store_true",
+            help="Apply the suggested tags of known entities.",
+        )
+        parser.add_argument("--user", help="Username recorded as the importer.")
+
+    def handle(self, *args, **options):
+        user = self._user(options["user"])
+        if options["publish"] and user is None:
+            raise CommandError(
+                "--publish needs --user USERNAME with the publish permission."
+            )
+        files = self._files(options["paths"])
+        results = []
+        for number, path in enumerate(files, start=1):
+            self.stdout.write(f"[{number}/{len(files)}] {path} ... ", ending="")
+            file_results = self._import_file(path, user, options)
+            self.stdout.write(", ".join(_short(result) for result in file_results))
+            results += file_results
+        self._summary(results)
+        if any(not result.ok for result in results):
+            raise CommandError(f"{_count(results, 'failed')} item(s) failed.")
+
+    def _user(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user called {username!r}.")
+        return user
+
+    def _files(self, paths):
+        files = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                files += sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                    and not p.name.startswith(".")
+                )  # fmt: skip
+            else:
+                files.append(path)
+        return files
+
+    def _import_file(self, path, user, options):
+        try:
+            items = read_path(path)
+        except IngestError as error:
+            return [ImportResult(str(path), "failed", message=str(error))]
+        return [self._import_item(item, user, options) for item in items]
+
+    def _import_item(self, item, user, options):
+        try:
+            return article_import(
+                item=item,
+                user=user,
+                source_name=options["source"],
+                language=options["language"],
+                publish=options["publish"],
+                tag=options["tag"],
+            )
+        except (PermissionDenied, ValueError) as error:
+            return ImportResult(item.name, "failed", message=f"{item.name}: {error}")
+
+    def _summary(self, results):
+        self.stdout.write(
+            f"Summary: {_count(results, 'created')} created, "
+            f"{_count(results, 'duplicate')} duplicate(s), "
+            f"{_count(results, 'near_duplicate')} near-duplicate(s) flagged, "
+            f"{_count(results, 'failed')} failed."
+        )
+        for result in results:
+            if result.status == "near_duplicate":
+                self.stdout.write(f"  near-duplicate: {result.name}: {result.message}")
+            if result.status == "failed":
+                self.stderr.write(f"  failed: {result.message}")
+
+
+def _count(results, status):
+    return sum(1 for result in results if result.status == status)
+
+
+def _short(result):
+    if result.status == "failed":
+        return "failed: " + result.message.removeprefix(f"{result.name}: ")
+    text = f"{result.status.replace('_', '-')} #{result.article.pk}"
+    return text + (f" ({result.suggestions} tags)" if result.suggestions else "")

@@ -1,0 +1,22 @@
+"""Full-text search over published articles, on SQLite FTS5 or PostgreSQL.
+
+Public API (used by the portal's /search/ page and the REST API):
+- search_articles(text, *, filters=None, sort="relevance", page=1, page_size=20,
+  facets=True, highlight=True) -> SearchResults
+- index_article(article), reindex_articles(ids): call inside the write's transaction.
+- suggest_entities(query): entity autocomplete for the search box.
+"""
+
+from .indexing import index_article, reindex_articles
+from .query import FacetValue, Hit, SearchResults, search_articles
+from .suggest import suggest_entities
+
+__all__ = [
+    "FacetValue",
+    "Hit",
+    "SearchResults",
+    "index_article",
+    "reindex_articles",
+    "search_articles",
+    "suggest_entities",
+]

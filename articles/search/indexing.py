@@ -1,0 +1,80 @@
+"""Keeping the search index in step with articles, inside the caller's transaction."""
+
+import html
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.html import strip_tags
+
+from . import text
+from .backends import backend
+
+TAG_FIELDS = ("people", "countries", "organizations", "events", "agreements", "topics")
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Document:
+    """Space-separated terms per weighted field, as both engines store them."""
+
+    article_id: int
+    title: str
+    names: str
+    lead: str
+    body: str
+
+
+def plain_text(markup):
+    """Sanitised article HTML as the words a reader sees."""
+    return html.unescape(strip_tags(markup or ""))
+
+
+def entity_names(article):
+    """Every name and alias of every tagged entity (tags must be prefetched)."""
+    names = []
+    for field in TAG_FIELDS:
+        for entity in getattr(article, field).all():
+            names.extend(entity_all_names(entity))
+    return names
+
+
+def entity_all_names(entity):
+    if hasattr(entity, "all_names"):
+        return entity.all_names()
+    return [str(entity)]
+
+
+def build_document(article):
+    def terms(value):
+        return " ".join(text.document_terms(value, article.language))
+
+    return Document(
+        article_id=article.pk,
+        title=terms(article.title),
+        names=" ".join(text.name_terms(entity_names(article))),
+        lead=terms(plain_text(article.lead)),
+        body=terms(plain_text(article.body)),
+    )
+
+
+def reindex_articles(ids):
+    """Rebuild the index rows of the articles with these ids, in batches.
+
+    Runs in the caller's transaction (or its own), so an article and its index row
+    are written together or not at all. Ids of deleted articles are ignored.
+    """
+    from articles.models import Article
+
+    ids = list(ids)
+    engine = backend()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            batch = Article.objects.filter(pk__in=ids[start : start + BATCH])
+            articles = batch.order_by().prefetch_related(*TAG_FIELDS)
+            engine.write(cursor, [build_document(article) for article in articles])
+    return len(ids)
+
+
+def index_article(article):
+    """Index one saved article (its tags are read from the database)."""
+    return reindex_articles([article.pk])

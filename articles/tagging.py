@@ -1,0 +1,658 @@
+"""Suggested tags: which known people, countries, organizations, events, agreements
+and topics an article is about, each with the words that show it.
+
+Precision comes first (a wrong tag puts an article on the wrong official's page):
+names match as whole words only, acronyms case-sensitively, a bare surname only
+when no other known person shares it, and a country or topic named once in
+passing in the body is not enough.
+"""
+
+import bisect
+import datetime
+import functools
+import html
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from relations.models import (
+    Agreement,
+    Country,
+    Event,
+    Organization,
+    Person,
+    Position,
+    Topic,
+)
+from relations.slugs import slug_base, transliterate
+
+from . import services
+from .models import Article
+
+MAX_TEXT = 200_000
+ZONE_WEIGHT = {"title": 3, "lead": 2, "body": 1}
+# Countries and topics need more than one passing mention in the body.
+MIN_SCORE = {"country": 2, "topic": 2}
+TAG_FIELDS = {
+    "person": "people",
+    "country": "countries",
+    "organization": "organizations",
+    "event": "events",
+    "agreement": "agreements",
+    "topic": "topics",
+}
+# Letters the generic transliteration gets wrong for Azerbaijani names: Ə is "a"
+# in the usual English spelling (Əliyev -> Aliyev).
+NAME_LETTERS = str.maketrans({"Ə": "A", "ə": "a"})
+# Spelling variants of one sound across transliterations (Hadjiyev/Hajiyev,
+# Khairullah/Khayrullah, Alijew/Aliyev, Bagdad/Baghdad, Iraq/Irak).
+VARIANTS = [
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("z", "s"),
+    ("y", "i"),
+    ("j", "i"),
+    ("ou", "u"),
+]
+# Inflections allowed on the last word of a name (German cases, English plural).
+SUFFIXES = {"", "s", "e", "en", "er", "es", "em", "n", "ns", "ern"}
+KIND_LABELS = {"new_person": "new person", "story": "same story"}
+ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+WORD_RE = re.compile(r"\w+")
+# Words that may precede a surname without naming another person.
+HONORIFICS = {
+    "president", "minister", "mr", "mrs", "ms", "dr", "prime", "foreign",
+    "deputy", "ambassador", "counterpart", "chairman", "speaker", "herr", "frau",
+    "prasident", "aussenminister", "the", "said", "by", "and", "with",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=50_000)
+def fold(text):
+    """ASCII, lower-case, one spelling per sound; short words are left exact."""
+    word = transliterate(text.translate(NAME_LETTERS)).casefold()
+    word = re.sub(r"[^a-z0-9]", "", word)
+    if len(word) < 4 or word.isdigit():
+        return word
+    for old, new in VARIANTS:
+        word = word.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+@dataclass
+class Token:
+    text: str
+    key: str
+    zone: str
+    start: int
+
+
+def tokenize(text, zone="body"):
+    tokens = []
+    for match in WORD_RE.finditer(text or ""):
+        key = fold(match.group())
+        if key:
+            tokens.append(Token(match.group(), key, zone, match.start()))
+    return tokens
+
+
+@dataclass
+class Suggestion:
+    kind: (
+        str  # person, country, organization, event, agreement, topic, new_person, story
+    )
+    key: str  # stable id the accept button posts back: "person:12"
+    label: str
+    evidence: list = field(default_factory=list)
+    entity: object = None
+    score: int = 0
+    position: str = ""  # new_person: the position title found beside the name
+    country: object = None  # new_person: the country the position belongs to
+    merge_into: object = None  # new_person: a known person it may be
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def evidence_text(self):
+        return ", ".join(f"“{words}”" for words in self.evidence[:6])
+
+
+# ----------------------------------------------------------------- name index
+
+
+@dataclass
+class Name:
+    kind: str
+    entity: object
+    keys: tuple
+    original: str
+    acronym: bool = False
+
+
+def _names_of(kind, entity):
+    if kind == "event":
+        return [entity.title]
+    if kind == "agreement":
+        return [entity.title]
+    return entity.all_names()
+
+
+def build_index(entities):
+    """Names of all known entities by the key of their first word."""
+    index = defaultdict(list)
+    for kind, entity in entities:
+        for name in _names_of(kind, entity):
+            if ACRONYM_RE.fullmatch(name):
+                index[name].append(Name(kind, entity, (name,), name, acronym=True))
+                continue
+            keys = tuple(token.key for token in tokenize(name))
+            if keys:
+                index[keys[0]].append(Name(kind, entity, keys, name))
+    return index
+
+
+def known_entities():
+    """Every entity a suggestion can point at (events: only those a date can place)."""
+    entities = [("person", p) for p in Person.objects.all()]
+    entities += [("country", c) for c in Country.objects.all()]
+    entities += [("organization", o) for o in Organization.objects.all()]
+    entities += [("topic", t) for t in Topic.objects.all()]
+    entities += [("agreement", a) for a in Agreement.objects.all()]
+    return entities
+
+
+def _matches_at(tokens, position, name):
+    if name.acronym:
+        return 1 if tokens[position].text == name.original else 0
+    size = len(name.keys)
+    window = tokens[position : position + size]
+    if len(window) < size or any(t.zone != window[0].zone for t in window):
+        return 0
+    if any(t.key != k for t, k in zip(window[:-1], name.keys[:-1], strict=True)):
+        return 0
+    last, wanted = window[-1].key, name.keys[-1]
+    rest = last[len(wanted) :] if last.startswith(wanted) else None
+    allow_suffix = len(wanted) >= 4 and rest in SUFFIXES
+    return size if last == wanted or allow_suffix else 0
+
+
+def _candidates(index, token):
+    # The first word may carry an inflection: "aserbaidschanischen", "Iraqis".
+    key = token.key
+    found = index.get(key, []) + index.get(token.text, [])
+    for end in SUFFIXES:
+        if end and key.endswith(end) and key[: -len(end)] in index:
+            stem = key[: -len(end)]
+            found += [name for name in index[stem] if len(name.keys) == 1]
+    return found
+
+
+def find_mentions(tokens, index):
+    """(Name, first token, length) of the longest name starting at each token."""
+    mentions, position = [], 0
+    while position < len(tokens):
+        token = tokens[position]
+        candidates = _candidates(index, token)
+        best = max(
+            ((n, _matches_at(tokens, position, n)) for n in candidates),
+            key=lambda pair: pair[1],
+            default=(None, 0),
+        )
+        if best[1]:
+            found = [
+                n for n in candidates if _matches_at(tokens, position, n) == best[1]
+            ]
+            mentions += [(name, position, best[1]) for name in found]
+            position += best[1]
+        else:
+            position += 1
+    return mentions
+
+
+# ----------------------------------------------------------------- surnames
+
+
+def surname_index(people):
+    """Surname key -> people: a surname counts alone only when one person has it."""
+    index = defaultdict(set)
+    for person in people:
+        for name in person.all_names():
+            keys = [token.key for token in tokenize(name)]
+            if len(keys) >= 2 and len(keys[-1]) >= 4:
+                index[keys[-1]].add(person)
+    return index
+
+
+def _given_names(person):
+    keys = set()
+    for name in person.all_names():
+        keys.update(token.key for token in tokenize(name)[:-1])
+    return keys | HONORIFICS
+
+
+def find_surnames(tokens, people, covered):
+    """Bare surnames of exactly one known person, not preceded by another first name."""
+    index, found, given = surname_index(people), [], {}
+    for position, token in enumerate(tokens):
+        owners = index.get(token.key, set())
+        if position in covered or len(owners) != 1:
+            continue
+        person = next(iter(owners))
+        previous = tokens[position - 1] if position else None
+        if previous and previous.text[:1].isupper() and previous.zone == token.zone:
+            if person not in given:
+                given[person] = _given_names(person)
+            if previous.key not in given[person]:
+                continue  # "Ilham Aliyev" is not "Heydar Aliyev"
+        found.append((person, position))
+    return found
+
+
+# ------------------------------------------------------------- the article
+
+
+def _zones(article):
+    """Title, lead and body as plain text (token offsets point into these).
+
+    Only the first MAX_TEXT characters of the body are read: real articles are far
+    shorter, and the bound keeps the admin page quick on a pathological import.
+    """
+    body = re.sub(r"</p>|<br\s*/?>|</li>", "\n", (article.body or "")[:MAX_TEXT])
+    body = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    return [("title", article.title), ("lead", article.lead), ("body", body)]
+
+
+def article_tokens(article):
+    return [token for zone, text in _zones(article) for token in tokenize(text, zone)]
+
+
+def suggest_for_article(article, entities=None):
+    """Suggestions for `article`, best first; tags it already has are left out."""
+    entities = known_entities() if entities is None else entities
+    index, tokens = build_index(entities), article_tokens(article)
+    mentions = find_mentions(tokens, index)
+    scored = _score_mentions(tokens, mentions, entities)
+    people = [entity for kind, entity in entities if kind == "person"]
+    tagged = _tag_keys(article) if article.pk else set()
+    suggestions = _entity_suggestions(scored)
+    suggestions += suggest_events(article, tokens, suggestions)
+    suggestions = [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
+    suggestions += suggest_new_people(article, tokens, mentions, index, people)
+    suggestions += suggest_same_story(article, suggestions, tagged)
+    return suggestions
+
+
+def _score_mentions(tokens, mentions, entities):
+    scored = defaultdict(lambda: {"score": 0, "evidence": []})
+    covered = set()
+    for name, position, size in mentions:
+        words = _span_text(tokens[position : position + size])
+        _add(scored[(name.kind, name.entity)], tokens[position].zone, words)
+        covered.update(range(position, position + size))
+    people = [entity for kind, entity in entities if kind == "person"]
+    for person, position in find_surnames(tokens, people, covered):
+        _add(scored[("person", person)], tokens[position].zone, tokens[position].text)
+    return scored
+
+
+def _span_text(span):
+    return " ".join(token.text for token in span)
+
+
+def _add(entry, zone, words):
+    entry["score"] += ZONE_WEIGHT[zone]
+    if words not in entry["evidence"]:
+        entry["evidence"].append(words)
+
+
+def _entity_suggestions(scored):
+    suggestions = [
+        Suggestion(
+            kind=kind,
+            key=f"{kind}:{entity.pk}",
+            label=str(entity),
+            evidence=found["evidence"],
+            entity=entity,
+            score=found["score"],
+        )
+        for (kind, entity), found in scored.items()
+        if found["score"] >= MIN_SCORE.get(kind, 1)
+    ]
+    return sorted(suggestions, key=lambda s: (list(TAG_FIELDS).index(s.kind), -s.score))
+
+
+# ------------------------------------------------------------------- events
+
+EVENT_WORDS = {
+    Event.Kind.CONSULTATIONS: ["consultations", "konsultationen"],
+    Event.Kind.JOINT_COMMISSION: ["joint commission", "gemeinsamen kommission"],
+    Event.Kind.STATE_VISIT: ["state visit", "staatsbesuch"],
+    Event.Kind.OFFICIAL_VISIT: ["official visit", "offiziellen besuch"],
+    Event.Kind.WORKING_VISIT: ["working visit", "arbeitsbesuch"],
+    Event.Kind.SUMMIT: ["summit", "gipfel"],
+    Event.Kind.CONFERENCE: ["conference", "konferenz"],
+    Event.Kind.SIGNING: ["signed", "signing", "unterzeichnet"],
+    Event.Kind.PHONE_CALL: ["phone call", "telephone conversation", "telefongesprach"],
+    Event.Kind.MEETING: ["meeting", "met", "treffen"],
+}
+EVENT_WINDOW = datetime.timedelta(days=10)
+
+
+def _article_day(article):
+    return article.published_at.date() if article.published_at else None
+
+
+def _candidate_events(article):
+    events = Event.objects.prefetch_related("countries", "participants")
+    day = _article_day(article)
+    if day:
+        return events.filter(
+            start_date__gte=day - EVENT_WINDOW, start_date__lte=day + EVENT_WINDOW
+        )
+    return events.order_by("-start_date")[:500]
+
+
+@dataclass
+class TextKeys:
+    """The article's folded words, joined once for phrase lookups and as a set."""
+
+    joined: str
+    words: set
+
+    @classmethod
+    def of(cls, tokens):
+        keys = [token.key for token in tokens]
+        return cls(f" {' '.join(keys)} ", set(keys))
+
+    def has_phrase(self, phrase):
+        wanted = " ".join(token.key for token in tokenize(phrase))
+        return bool(wanted) and f" {wanted} " in self.joined
+
+
+def suggest_events(article, tokens, suggestions):
+    """Events whose kind is named and whose place, countries or people match.
+
+    Without a publication date an event is suggested only when it is the one
+    candidate: many rounds of the same consultations would otherwise compete.
+    """
+    keys = TextKeys.of(tokens)
+    found = {(s.kind, s.entity.pk) for s in suggestions}
+    matched = []
+    for event in _candidate_events(article):
+        evidence = _event_evidence(event, keys, found, tokens)
+        if evidence:
+            matched.append((event, evidence))
+    if not _article_day(article) and len(matched) > 1:
+        return []
+    return [
+        Suggestion("event", f"event:{e.pk}", str(e), evidence, e, score=len(evidence))
+        for e, evidence in matched
+    ]
+
+
+def _event_evidence(event, keys, found, tokens):
+    if keys.has_phrase(event.title):
+        return [event.title]
+    words = [w for w in EVENT_WORDS.get(event.kind, []) if keys.has_phrase(w)]
+    if not words:
+        return []
+    signals = []
+    city = fold(event.city) if event.city else ""
+    if city and city in keys.words:
+        signals.append(next(t.text for t in tokens if t.key == city))
+    countries = {c.pk for c in event.countries.all()}
+    if countries and all(("country", pk) in found for pk in countries):
+        signals.append("countries: " + ", ".join(str(c) for c in event.countries.all()))
+    people = [p for p in event.participants.all() if ("person", p.pk) in found]
+    signals += [str(person) for person in people]
+    return [words[0]] + signals if len(signals) >= 2 else []
+
+
+# --------------------------------------------------------------- new people
+
+TITLE_WORDS = (
+    r"(?:(?:First|Deputy|Vice|Prime|Foreign|Acting|Chief|Special|Permanent|Assistant"
+    r"|stellvertretenden?|erster?|Vize)[\s-]+){0,4}"
+    r"(?:Foreign\s+Minister|Prime\s+Minister|Minister|President|Ambassador|Director"
+    r"|Chairman|Chairwoman|Speaker|Envoy|Secretary(?:-General)?|Spokesperson"
+    r"|Spokesman|Adviser|Advisor|Chancellor|Governor|Mayor|Außenminister"
+    r"|Botschafter|Präsident|Ministerpräsident|Kommunikationsminister|director)"
+)
+# Bounded repetitions keep matching linear on hostile text (no runaway backtracking).
+OF_PHRASE = (
+    r"(?:\s+(?:of|for|von|des|der)\s+(?:the\s+)?[A-Z][\w-]{0,40}"
+    r"(?:\s+[A-Z][\w-]{0,40}){0,4}?){0,3}"
+)
+NOT_NAMES = (
+    r"(?!(?:The|Republic|Council|Ministry|Commission|Union|Assembly|Parliament|Forum"
+    r"|Organization|Organisation|Movement|Nations|States|Affairs|Department|Office"
+    r"|Administration|Cabinet|Mr|Mrs|Ms|Dr|Center|Centre|Foreign)\b)"
+)
+MAX_NEW_PEOPLE = 20
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽƏ"  # Latin capitals, Azerbaijani and Turkish ones included
+NAME_PART = (
+    NOT_NAMES
+    + rf"(?:[Aa]l-[A-Za-z][^\W\d_]{{1,30}}|[{UPPER}][^\W\d_]{{1,30}}|bin|ibn)(?![\w'-])"
+)
+OFFICIAL_RE = re.compile(
+    rf"(?P<title>{TITLE_WORDS}{OF_PHRASE}),?\s+(?P<name>{NAME_PART}(?:\s+{NAME_PART}){{1,4}})"
+)
+
+
+def suggest_new_people(article, tokens, mentions, index, people):
+    """People named beside an official title but not yet known, with that title."""
+    proposals, seen = [], set()
+    surnames = surname_index(people)
+    countries = _country_mentions(tokens, mentions)
+    for zone, text in _zones(article):
+        for match in OFFICIAL_RE.finditer(text):
+            if len(proposals) >= MAX_NEW_PEOPLE:
+                return proposals
+            name = match.group("name")
+            keys = tuple(token.key for token in tokenize(name))
+            if keys in seen or _is_known(keys, index):
+                continue
+            seen.add(keys)
+            owners = surnames.get(keys[-1], set())
+            proposals.append(
+                Suggestion(
+                    kind="new_person",
+                    key=f"new_person:{slug_base(name)}",
+                    label=name,
+                    evidence=[" ".join(match.group().split())],
+                    position=_position_title(match.group("title")),
+                    country=_nearby_country(countries.get(zone, []), match),
+                    merge_into=next(iter(owners)) if len(owners) == 1 else None,
+                )
+            )
+    return proposals
+
+
+def _is_known(keys, index):
+    tokens = [Token(key, key, "body", 0) for key in keys]
+    return any(
+        name.kind == "person" and _matches_at(tokens, 0, name) == len(keys)
+        for name in index.get(keys[0], [])
+    ) or _contains_entity_name(tokens, index)
+
+
+def _contains_entity_name(tokens, index):
+    # "President Azerbaijan Ilham" style false names: any country or
+    # organization name inside the candidate disqualifies it.
+    return any(
+        name.kind in {"country", "organization"}
+        for name, _pos, _size in find_mentions(tokens, index)
+    )
+
+
+def _position_title(title):
+    title = " ".join(title.split())
+    title = re.sub(r"^(?:stellvertretenden?)\b", "Stellvertretender", title)
+    return (title[:1].upper() + title[1:])[:200]
+
+
+def _country_mentions(tokens, mentions):
+    """Zone -> [(offset, country)] in text order, for lookups by position."""
+    by_zone = defaultdict(list)
+    for name, position, _size in mentions:
+        if name.kind == "country":
+            token = tokens[position]
+            by_zone[token.zone].append((token.start, name.entity))
+    return by_zone
+
+
+def _nearby_country(mentions, match):
+    # "Azerbaijan's Deputy Foreign Minister", "Iraqi Deputy ...", "Minister of Iraq".
+    low = bisect.bisect_left(mentions, match.start() - 15, key=lambda m: m[0])
+    high = bisect.bisect_right(mentions, match.start("name"), key=lambda m: m[0])
+    return mentions[high - 1][1] if high > low else None
+
+
+# --------------------------------------------------------------- same story
+
+STORY_WINDOW = datetime.timedelta(days=3)
+
+
+def suggest_same_story(article, suggestions, tagged):
+    """An article in another language about the same event or the same people."""
+    if not article.pk or article.story_id:
+        return []
+    mine = {(s.kind, s.entity.pk) for s in suggestions if s.entity is not None}
+    mine |= tagged
+    best = None
+    for other in _story_candidates(article):
+        shared = mine & _tag_keys(other)
+        if _same_story(article, other, shared) and (
+            best is None or len(shared) > len(best[1])
+        ):
+            best = (other, shared)
+    if best is None:
+        return []
+    other, shared = best
+    root = other.story_root()
+    evidence = sorted(_shared_labels(other, shared))
+    return [Suggestion("story", f"story:{root.pk}", str(root), evidence, root)]
+
+
+def _story_candidates(article):
+    others = (
+        Article.objects.exclude(pk=article.pk)
+        .exclude(language=article.language)
+        .prefetch_related(*TAG_FIELDS.values())
+        .select_related("story")
+    )
+    if article.published_at:
+        window = (
+            article.published_at - STORY_WINDOW,
+            article.published_at + STORY_WINDOW,
+        )
+        dated = others.filter(published_at__range=window)
+        undated = others.filter(published_at__isnull=True).order_by("-pk")[:100]
+        return list(dated.order_by("-pk")[:100]) + list(undated)
+    return others.order_by("-pk")[:200]
+
+
+def _tag_keys(article):
+    return {
+        (kind, entity.pk)
+        for kind, name in TAG_FIELDS.items()
+        for entity in getattr(article, name).all()
+    }
+
+
+def _same_story(article, other, shared):
+    if any(kind == "event" for kind, _pk in shared):
+        return True
+    has_person = any(kind == "person" for kind, _pk in shared)
+    both_dated = article.published_at and other.published_at
+    needed = 3 if both_dated else 4
+    return has_person and len(shared) >= needed
+
+
+def _shared_labels(other, shared):
+    return {
+        str(entity)
+        for kind, name in TAG_FIELDS.items()
+        for entity in getattr(other, name).all()
+        if (kind, entity.pk) in shared
+    }
+
+
+# ---------------------------------------------------------------- accepting
+
+
+@transaction.atomic
+def article_accept_suggestions(*, article, suggestions, user=None):
+    """Apply accepted suggestions: tags, new or merged people, the shared story.
+
+    The article is saved through `article_save`, so its version moves on and a
+    form opened before the tags were added cannot silently drop them.
+    """
+    for suggestion in suggestions:
+        _accept(article, suggestion)
+    services.article_save(article=article, user=user)
+    _reindex([article.pk])
+    return article
+
+
+def _accept(article, suggestion):
+    if suggestion.kind in TAG_FIELDS:
+        getattr(article, TAG_FIELDS[suggestion.kind]).add(suggestion.entity)
+    elif suggestion.kind == "new_person":
+        article.people.add(person_create_from_suggestion(suggestion=suggestion))
+    elif suggestion.kind == "merge_person":
+        article.people.add(person_add_alias(suggestion=suggestion))
+    elif suggestion.kind == "story":
+        article.story = suggestion.entity
+
+
+@transaction.atomic
+def person_create_from_suggestion(*, suggestion):
+    """A new person with the position title found beside the name."""
+    person = Person.objects.create(
+        full_name=suggestion.label, country=suggestion.country
+    )
+    if suggestion.position:
+        Position.objects.create(
+            person=person, title=suggestion.position, country=suggestion.country
+        )
+    return person
+
+
+@transaction.atomic
+def person_add_alias(*, suggestion):
+    """Merge a proposed name into a known person: the name becomes an alias."""
+    person = suggestion.merge_into
+    if suggestion.label not in person.all_names():
+        person.aliases = "\n".join(person.alias_list() + [suggestion.label])
+        person.save(update_fields=["aliases", "updated_at"])
+    return person
+
+
+def merge_suggestion(suggestion):
+    """The "same person as" variant of a new-person proposal."""
+    return Suggestion(
+        kind="merge_person",
+        key=f"merge_person:{slug_base(suggestion.label)}",
+        label=suggestion.label,
+        evidence=suggestion.evidence,
+        merge_into=suggestion.merge_into,
+    )
+
+
+def _reindex(ids):
+    try:
+        from .search import reindex_articles
+    except ImportError:
+        return  # no search index in this installation
+    reindex_articles(ids)

@@ -1,0 +1,192 @@
+"""/search/ and /search/suggest/: rendering, escaping, links, errors, query counts."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.search import search_articles
+from tests.factories import CountryFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, **params):
+    return client.get("/search/", params)
+
+
+def test_hits_show_highlights_and_facets(client, publish, aliyev, azerbaijan):
+    publish(
+        title="Political consultations in Baku",
+        body="<p>The second round of consultations took place.</p>",
+        tags={"people": [aliyev], "countries": [azerbaijan]},
+    )
+    page = get(client, q="consultation").content.decode()
+    assert "<mark>consultations</mark> in Baku" in page
+    assert "1 article found" in page
+    assert 'href="/search/?country=AZ&amp;q=consultation"' in page
+    assert 'Azerbaijan</a> <span class="count">(1)</span>' in page
+
+
+def test_article_text_cannot_inject_markup(client, publish):
+    publish(
+        title='<script>alert("x")</script> Caspian <b>talks</b>',
+        lead='Caspian <img src=x onerror="alert(1)"> &amp; more',
+        body="<p>Caspian</p>",
+    )
+    results = search_articles("caspian")
+    hit = results.hits[0]
+    assert "<script>" not in hit.title_html and "<b>" not in hit.title_html
+    assert (
+        "&lt;script&gt;" in hit.title_html and "<mark>Caspian</mark>" in hit.title_html
+    )
+    assert "<img" not in hit.snippet_html and "&lt;img" not in hit.snippet_html
+    page = get(client, q="caspian").content.decode()
+    assert (
+        "<script>alert" not in page
+        and "onerror"
+        not in page.replace("&quot;", "").split("<main", 1)[1].split("&lt;", 1)[0]
+    )
+
+
+def test_query_is_escaped_on_the_page(client, publish):
+    publish(title="Harbour")
+    page = get(client, q='"><script>alert(1)</script>').content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)" in page
+
+
+def test_did_you_mean_links_to_the_corrected_search(client, publish, azerbaijan):
+    bayramov = PersonFactory(full_name="Jeyhun Bayramov", country=azerbaijan)
+    publish(title="Minister meets envoy", tags={"people": [bayramov]})
+    results = search_articles("Bayramof")
+    # The name key alone does not cover f/v: a real misspelling.
+    assert results.total == 0 and results.suggestion == "Bayramov"
+    page = get(client, q="Bayramof").content.decode()
+    assert 'Did you mean <a href="/search/?q=Bayramov">Bayramov</a>' in page
+    assert "Minister meets envoy" in get(client, q="Bayramov").content.decode()
+
+
+def test_no_suggestion_for_nonsense(publish):
+    publish(title="Harbour")
+    assert search_articles("qqqxxzz").suggestion is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "!!!"},
+        {"q": "x" * 10_000},
+        {"q": "\x00"},
+        {"q": 'NEAR( "*" OR OR -'},
+        {"q": "talks", "page": "-1"},
+        {"q": "talks", "page": "99999999999999999999"},
+        {"q": "talks", "sort": "'; DROP TABLE"},
+        {"q": "talks", "year": "abc"},
+        {"q": "talks", "person": "\x00"},
+        {"q": "talks", "country": "\x00\x00"},
+        {"q": "talks", "from": "2024-13-45"},
+        {"q": "talks", "language": "e" * 500},
+    ],
+)
+def test_hostile_requests_never_fail(client, publish, params):
+    publish(title="Border talks")
+    response = get(client, **params)
+    assert response.status_code in (200, 400)
+    assert b"<h1>Search the news</h1>" in response.content
+
+
+def test_invalid_filter_is_a_400_with_a_message(client, publish):
+    publish(title="Border talks")
+    response = get(client, q="talks", person="nobody")
+    assert response.status_code == 400
+    assert b"Some filters are not valid" in response.content
+
+
+def test_no_words_message_is_shown(client, publish):
+    publish(title="Border talks")
+    response = get(client, q="*")
+    assert response.status_code == 200
+    assert b"The search has no words to look for." in response.content
+
+
+def test_pagination_links(client, publish):
+    for day in range(25):
+        publish(
+            title=f"Border talks {day}",
+            published_at=timezone.now() - datetime.timedelta(days=day + 1),
+        )
+    first = get(client, q="border").content.decode()
+    assert 'href="/search/?page=2&amp;q=border"' in first
+    second = get(client, q="border", page=2).content.decode()
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+
+
+def tagged_articles(publish, count, tags_each):
+    countries = [CountryFactory() for _ in range(tags_each)]
+    people = [PersonFactory(country=countries[0]) for _ in range(tags_each)]
+    for number in range(count):
+        publish(
+            title=f"Border talks {number}",
+            tags={"countries": countries, "people": people},
+        )
+
+
+@pytest.mark.parametrize("count, tags_each", [(1, 1), (12, 4)])
+def test_query_count_does_not_grow(
+    client, publish, count, tags_each, django_assert_num_queries
+):
+    tagged_articles(publish, count, tags_each)
+    # count; page ids; page articles + source; countries; people; 8 facets:
+    # country, person, organization, event kind, topic, source, language, year.
+    with django_assert_num_queries(13):
+        response = get(client, q="border talks")
+    assert response.status_code == 200
+
+
+def test_query_count_with_an_entity_filter(
+    client, publish, aliyev, django_assert_num_queries
+):
+    publish(title="Border talks", tags={"people": [aliyev]})
+    # The 13 above plus the person's slug lookup when validating the filter.
+    with django_assert_num_queries(14):
+        response = get(client, q="border", person=aliyev.slug)
+    assert b"1 article found" in response.content
+
+
+def test_empty_page_makes_no_search_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert get(client).status_code == 200
+
+
+def test_suggest_json_by_alias(client, aliyev, azerbaijan):
+    response = client.get("/search/suggest/", {"q": "Əliyev", "format": "json"})
+    data = response.json()
+    assert data["results"] == [
+        {
+            "kind": "person",
+            "label": "Ilham Aliyev",
+            "param": "person",
+            "value": aliyev.slug,
+            "url": aliyev.get_absolute_url(),
+        }
+    ]
+    by_alias = client.get(
+        "/search/suggest/", {"q": "Aserbaid"}, HTTP_ACCEPT="application/json"
+    ).json()
+    assert [item["label"] for item in by_alias["results"]] == ["Azerbaijan"]
+
+
+def test_suggest_html_fallback(client, aliyev):
+    page = client.get("/search/suggest/", {"q": "Alijew"}).content.decode()
+    assert f'href="{aliyev.get_absolute_url()}">Ilham Aliyev</a>' in page
+    assert f'href="/search/?person={aliyev.slug}"' in page
+    assert '<label for="suggest-q">' in page
+
+
+@pytest.mark.parametrize("q", ["", "a", "\x00", "%", "_", "x" * 5000])
+def test_suggest_hostile(client, aliyev, q):
+    response = client.get("/search/suggest/", {"q": q, "format": "json"})
+    assert response.status_code == 200
+    assert response.json()["results"] in ([], response.json()["results"])

@@ -3,7 +3,7 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -37,35 +37,3 @@ class DatabaseUnavailableMiddleware:
             return service_unavailable()
         return None
 
-
-class RejectNulCharactersMiddleware:
-    """Answer 400 to a query string or form holding a NUL character.
-
-    No text a person types contains one, PostgreSQL refuses to store or compare
-    one (a 500 deep in a query), and SQLite and PostgreSQL would disagree on it.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET) or _form_has_nul(request):
-            return HttpResponseBadRequest(
-                "Request refused: it contains a NUL character.",
-                content_type="text/plain",
-            )
-        return self.get_response(request)
-
-
-def _has_nul(querydict):
-    return any(
-        "\x00" in key or any("\x00" in value for value in values)
-        for key, values in querydict.lists()
-    )
-
-
-def _form_has_nul(request):
-    # Only forms are read here: JSON and uploads are left to their parsers.
-    if request.content_type != "application/x-www-form-urlencoded":
-        return False
-    return _has_nul(request.POST)

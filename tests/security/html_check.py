@@ -19,6 +19,11 @@ class _ActiveContentFinder(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script" and dict(attrs).get("type", "") in {
+            "",
+            "text/javascript",
+            "module",
+        }
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=...> event handler")
@@ -27,7 +32,6 @@ class _ActiveContentFinder(HTMLParser):
                 ("javascript:", "vbscript:")
             ):
                 self.problems.append(f"<{tag} {name}={value!r}> script URL")
-        self._in_script = tag == "script"
 
     def handle_endtag(self, tag):
         self._in_script = False
@@ -56,9 +60,19 @@ def _xml_problems(text):
             "javascript:"
         ):
             problems.append(f"<{local}> holds a script URL")
-        if local in {"description", "summary", "content", "title"}:
-            # Feed readers render these as HTML once unescaped.
-            problems += [f"feed <{local}>: {p}" for p in html_problems(value)]
+        if local in {"item", "entry"}:
+            problems += _feed_item_problems(element)
+    return problems
+
+
+def _feed_item_problems(item):
+    """An item's description, summary or content is HTML to feed readers."""
+    problems = []
+    for child in item:
+        local = child.tag.rsplit("}", 1)[-1].lower()
+        if local in {"description", "summary", "content"}:
+            text = (child.text or "").strip()
+            problems += [f"feed <{local}>: {p}" for p in html_problems(text)]
     return problems
 
 

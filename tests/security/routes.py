@@ -22,6 +22,7 @@ class Route:
     pattern: str  # e.g. "articles/<slug:slug>/"
     kwargs: tuple  # names of the URL's parameters
     callback: object
+    default_args: dict = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def is_admin(self):
@@ -57,6 +58,7 @@ def _walk(patterns, prefix="", namespace=""):
                 pattern=prefix + str(entry.pattern),
                 kwargs=tuple(sorted(entry.pattern.regex.groupindex)),
                 callback=entry.callback,
+                default_args=entry.default_args,
             )
 
 
@@ -102,6 +104,9 @@ def urls_for(route, objects):
             return [reverse(route.name)]
         except NoReverseMatch:
             return []
+    if route.kwargs == ("section",) and "sitemaps" in route.default_args:
+        sections = route.default_args["sitemaps"]
+        return [reverse(route.name, kwargs={"section": name}) for name in sections]
     model = route.model
     fitting = [o for o in objects if model is None or isinstance(o, model)]
     urls = []

@@ -40,6 +40,12 @@ def test_feed_description_is_judged_as_html_once_unescaped():
     assert response_problems(response, response.content)
 
 
+def test_data_scripts_are_not_code():
+    data = '<script type="application/ld+json">{"name": "alert(1)"}</script>'
+    assert not html_problems(data)
+    assert html_problems(data.replace("application/ld+json", "text/javascript"))
+
+
 def test_json_html_fields_are_checked():
     response = HttpResponse(
         '{"results": [{"title": "<b>", "snippet": "<img src=x onerror=alert(1)>"}]}',

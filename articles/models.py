@@ -241,3 +241,38 @@ class ArticleImage(models.Model):
 
     def get_absolute_url(self):
         return self.article.get_absolute_url()
+
+
+class ArticleTransition(models.Model):
+    """One change of an article's publication state: who, when, from what to what."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=12, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["article", "at", "id"]
+        indexes = [
+            # The admin's transition panel reads one article's records in order.
+            models.Index(fields=["article", "at"], name="transition_article_at"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+            f" ({self.at:%Y-%m-%d %H:%M})"
+        )
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_change", args=[self.article_id])

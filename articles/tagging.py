@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Value
 
 from relations.models import (
     Agreement,
@@ -26,6 +27,7 @@ from relations.models import (
     Position,
     Topic,
 )
+from relations.services import entity_save
 from relations.slugs import slug_base, transliterate
 
 from . import services
@@ -283,7 +285,7 @@ def suggest_for_article(article, entities=None):
     mentions = find_mentions(tokens, index)
     scored = _score_mentions(tokens, mentions, entities)
     people = [entity for kind, entity in entities if kind == "person"]
-    tagged = _tag_keys(article) if article.pk else set()
+    tagged = _stored_tag_keys(article) if article.pk else set()
     suggestions = _entity_suggestions(scored)
     suggestions += suggest_events(article, tokens, suggestions)
     suggestions = [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
@@ -562,7 +564,19 @@ def _story_candidates(article):
     return others.order_by("-pk")[:200]
 
 
+def _stored_tag_keys(article):
+    """(kind, id) of every tag the article has, read in one UNION query."""
+    parts = []
+    for kind, name in TAG_FIELDS.items():
+        field = Article._meta.get_field(name)
+        column = field.m2m_reverse_field_name() + "_id"
+        rows = field.remote_field.through.objects.filter(article_id=article.pk)
+        parts.append(rows.annotate(kind=Value(kind)).values_list(column, "kind"))
+    return {(kind, pk) for pk, kind in parts[0].union(*parts[1:], all=True)}
+
+
 def _tag_keys(article):
+    """(kind, id) of the tags of an article whose tags are prefetched."""
     return {
         (kind, entity.pk)
         for kind, name in TAG_FIELDS.items()
@@ -595,13 +609,14 @@ def _shared_labels(other, shared):
 def article_accept_suggestions(*, article, suggestions, user=None):
     """Apply accepted suggestions: tags, new or merged people, the shared story.
 
-    The article is saved through `article_save`, so its version moves on and a
-    form opened before the tags were added cannot silently drop them.
+    The article is saved through `article_save` after the tags are written, so its
+    version moves on (a form opened before cannot silently drop the new tags) and
+    the search index, which `article_save` keeps in step, sees the new tags.
     """
     for suggestion in suggestions:
         _accept(article, suggestion)
+    # article_save also rebuilds the article's search row with the new tags.
     services.article_save(article=article, user=user)
-    _reindex([article.pk])
     return article
 
 
@@ -635,7 +650,9 @@ def person_add_alias(*, suggestion):
     person = suggestion.merge_into
     if suggestion.label not in person.all_names():
         person.aliases = "\n".join(person.alias_list() + [suggestion.label])
-        person.save(update_fields=["aliases", "updated_at"])
+        # Through the entity service: articles already tagged with the person
+        # become findable by the new spelling too.
+        entity_save(entity=person)
     return person
 
 
@@ -648,11 +665,3 @@ def merge_suggestion(suggestion):
         evidence=suggestion.evidence,
         merge_into=suggestion.merge_into,
     )
-
-
-def _reindex(ids):
-    try:
-        from .search import reindex_articles
-    except ImportError:
-        return  # no search index in this installation
-    reindex_articles(ids)

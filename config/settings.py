@@ -238,6 +238,30 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        # Session auth enforces CSRF, so a logged-in browser cannot be made to write.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "config.api_common.ReadAnyoneWriteWithModelPermission"
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api_common.AnonThrottle",
+        "config.api_common.UserThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.api_common.CappedPagination",
+    "EXCEPTION_HANDLER": "config.api_common.api_exception_handler",
+    # The browsable API renders user content in HTML: only on a developer's machine.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+# Requests per IP (anonymous, login) or per user; see config.api_common.
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+    "user": os.environ.get("API_USER_RATE", "600/minute"),
+    "login": os.environ.get("API_LOGIN_RATE", "10/minute"),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -249,6 +273,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request and response bodies differ (read-only fields, write-only tag ids).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_common.add_error_responses",
+    ],
 }
 
 # Uploads: refuse absurd requests before they are read into memory.

@@ -9,6 +9,7 @@ from articles.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include(("config.api", "api"))),
     path("", include("articles.urls")),
     path("", include("relations.urls")),
     path(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from articles.history_admin import HistoryAdminMixin
+
 from .models import (
     Agreement,
     BilateralRelation,
@@ -23,14 +25,14 @@ class ReindexingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ReindexingAdmin):
+class CountryAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code", "aliases"]
     fieldsets = [(None, {"fields": ["name", "code", "slug", "aliases"]})]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ReindexingAdmin):
+class OrganizationAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["country"]
@@ -46,7 +48,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ReindexingAdmin):
+class PersonAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["full_name", "country", "current_position"]
     list_filter = ["country"]
     list_select_related = ["country"]
@@ -75,7 +77,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ReindexingAdmin):
+class EventAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["title", "kind", "start_date", "city", "host_country"]
     list_filter = ["kind", "host_country", "start_date"]
     list_select_related = ["host_country"]
@@ -94,7 +96,7 @@ class EventAdmin(ReindexingAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReindexingAdmin):
+class AgreementAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["title", "kind", "status", "signed_on", "place"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "description"]
@@ -110,7 +112,7 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(BilateralRelation)
-class BilateralRelationAdmin(admin.ModelAdmin):
+class BilateralRelationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "established_on"]
     list_select_related = ["country_a", "country_b"]
     search_fields = ["country_a__name", "country_b__name"]
@@ -119,6 +121,6 @@ class BilateralRelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ReindexingAdmin):
+class TopicAdmin(HistoryAdminMixin, ReindexingAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "aliases"]

@@ -17,6 +17,8 @@ class SluggedModel(models.Model):
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking for API writes: see relations.services.entity_save.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     slug_source_field = "name"
 

@@ -108,9 +108,12 @@ def test_article_change_form_query_count_is_pinned(client, django_assert_num_que
     url = admin_url("article", "change", article.pk)
     ContentType.objects.clear_cache()  # earlier tests may have warmed it
     # session, user, article, 2 x user permissions (user + group), the six tag
-    # fields' selected rows, images inline, content type (view on site), the six
-    # autocomplete widgets' selected options, source
-    with django_assert_num_queries(20):
+    # fields' selected rows, images inline, status changes panel, content type
+    # (view on site), the six autocomplete widgets' selected options, source;
+    # suggested tags panel: the known people, countries, organizations, topics,
+    # agreements, events with their countries and participants, the article's
+    # tags, other-language articles in the date window and undated ones (10)
+    with django_assert_num_queries(31):
         assert client.get(url).status_code == 200
 
 

@@ -85,6 +85,7 @@ def test_admin_save_related_reindexes_tags(client, publish, aliyev):
         "images-TOTAL_FORMS": 0,
         "images-INITIAL_FORMS": 0,
         "source": article.source_id,
+        "loaded_version": article.version,  # the change form refuses stale saves
     }
     url = f"/admin/articles/article/{article.pk}/change/"
     response = client.post(url, form)

@@ -33,6 +33,7 @@ from .models import Article
 
 PREFIX = "loadtest"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LOADED_VERSION_INPUT = re.compile(r'name="loaded_version" value="(\d+)"')
 SEARCH_WORDS = ["Azerbaijan", "Iraq", "minister", "energy", "visit", "Baku", "trade"]
 
 
@@ -147,11 +148,19 @@ class Session:
         return status, content.decode("utf-8", "replace")
 
     def csrf(self, path):
+        return self.form_values(path)["csrfmiddlewaretoken"]
+
+    def form_values(self, path):
+        """The hidden values a browser would send back: CSRF token, loaded version."""
         status, page = self.call("GET", path)
         match = CSRF_INPUT.search(page)
         if status != 200 or not match:
             raise RuntimeError(f"GET {path} answered {status} without a form")
-        return match.group(1)
+        values = {"csrfmiddlewaretoken": match.group(1)}
+        version = LOADED_VERSION_INPUT.search(page)
+        if version:
+            values["loaded_version"] = version.group(1)
+        return values
 
     def login(self, username, password):
         path = reverse("admin:login")
@@ -165,9 +174,9 @@ class Session:
             raise RuntimeError(f"login of {username} answered {status}")
 
 
-def article_form(token, title, lead):
+def article_form(hidden, title, lead):
     return {
-        "csrfmiddlewaretoken": token,
+        **hidden,
         "title": title,
         "lead": lead,
         "body": f"<p>{lead}</p>",
@@ -234,8 +243,8 @@ def _edit_until_stopped(server, username, password, stop, stats):
 def _save(session, path, title, lead, stats):
     started = time.perf_counter()
     try:
-        token = session.csrf(path)
-        status, _ = session.call("POST", path, article_form(token, title, lead))
+        hidden = session.form_values(path)
+        status, _ = session.call("POST", path, article_form(hidden, title, lead))
     except (OSError, RuntimeError) as exc:
         stats.record("save", started, False, f"{title}: {exc!r}")
         return

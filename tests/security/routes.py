@@ -45,6 +45,19 @@ class Route:
         return None
 
 
+def is_token_login(route):
+    """An API endpoint that trades a username and password for a token."""
+    from rest_framework.authtoken.views import ObtainAuthToken
+
+    view_class = getattr(route.callback, "cls", None)
+    if not isinstance(view_class, type):
+        return False
+    throttles = getattr(view_class, "throttle_classes", [])
+    return issubclass(view_class, ObtainAuthToken) or any(
+        getattr(throttle, "scope", None) == "login" for throttle in throttles
+    )
+
+
 def _walk(patterns, prefix="", namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):

@@ -6,7 +6,6 @@ read one character at a time. Each probe is sent with a true and a false value:
 the answers must be the same list of articles (the parameter was ignored) or a 400.
 """
 
-import json
 import re
 
 import pytest
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from tests import factories
 
+from .crawl import body_of
 from .routes import public_routes, urls_for
 
 MAX_PAGE_SIZE = 100
@@ -27,13 +27,19 @@ def _list_urls():
 
 
 def _articles_shown(response):
-    """The article slugs an answer lists, in order (HTML links or JSON fields)."""
-    if "json" in response.get("Content-Type", ""):
-        text = json.dumps(response.json())
-        return re.findall(r'"slug": "([\w-]+)"', text) + re.findall(
-            r"/articles/([\w-]+)/", text
-        )
-    return [m.decode() for m in ARTICLE_LINK.findall(response.content)]
+    """The slugs an answer lists, in order (HTML links, JSON, exports)."""
+    text = body_of(response).decode("utf-8", "replace")
+    pairs = re.findall(r'"slug": ?"([\w-]+)"|/articles/([\w-]+)/', text)
+    return [in_json or in_link for in_json, in_link in pairs]
+
+
+def _page_length(response):
+    """How many items one page holds: an API page's results, or article links."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        data = response.json()
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            return len(data["results"])
+    return len(set(ARTICLE_LINK.findall(body_of(response))))
 
 
 @pytest.fixture
@@ -51,8 +57,8 @@ def two_authors(db):
 @pytest.mark.parametrize("url", _list_urls())
 def test_page_numbers_out_of_range_or_garbage(client, url, two_authors):
     for value in PAGE_VALUES:
-        assert client.get(url, {"page": value}).status_code in {200, 400, 404}
-        assert client.get(url, {"offset": value}).status_code in {200, 400, 404}
+        assert client.get(url, {"page": value}).status_code < 500
+        assert client.get(url, {"offset": value}).status_code < 500
 
 
 @pytest.mark.django_db
@@ -61,9 +67,14 @@ def test_page_size_is_capped(client, url):
     factories.PublishedArticleFactory.create_batch(MAX_PAGE_SIZE + 5)
     for param in SIZE_PARAMS:
         response = client.get(url, {param: "100000"})
-        assert response.status_code in {200, 400}
-        if response.status_code == 200:
-            assert len(set(_articles_shown(response))) <= MAX_PAGE_SIZE
+        assert response.status_code < 500
+        if response.status_code == 200 and not _is_export(url):
+            assert _page_length(response) <= MAX_PAGE_SIZE
+
+
+def _is_export(url):
+    # Exports stream every public article by design; they are not pages.
+    return "export" in url or url.endswith(".ics")
 
 
 def _oracle_probes(alice, first):

@@ -100,4 +100,3 @@ def test_one_hostile_parameter(client, world, url, param, value):
 @given(params=st.dictionaries(st.sampled_from(PARAMS), values, min_size=2, max_size=6))
 def test_many_hostile_parameters_on_search(client, world, params):
     _fuzz(client, "/search/", params)
-

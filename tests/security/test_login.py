@@ -5,11 +5,10 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from rest_framework.authtoken.views import ObtainAuthToken
 
 from tests import factories
 
-from .routes import all_routes, urls_for
+from .routes import all_routes, is_token_login, urls_for
 
 PASSWORD = "correct horse battery staple"
 CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -23,14 +22,21 @@ def _admin_login(client, username, password, **extra):
 
 
 def _token_urls():
-    """Every API token endpoint, found by its view (none until the API has one)."""
+    """Every API token endpoint, found by its view."""
     return [
         url
         for route in all_routes()
-        if isinstance(getattr(route.callback, "cls", None), type)
-        and issubclass(route.callback.cls, ObtainAuthToken)
+        if is_token_login(route)
         for url in urls_for(route, [])
     ]
+
+
+def _token_login(client, url, username, password):
+    return client.post(
+        url,
+        {"username": username, "password": password},
+        content_type="application/json",
+    )
 
 
 @pytest.mark.django_db
@@ -47,10 +53,14 @@ def test_unknown_user_and_wrong_password_get_the_same_admin_answer(client):
 def test_unknown_user_and_wrong_password_get_the_same_token_answer(client):
     factories.UserFactory(username="chief", is_superuser=True)
     for url in _token_urls():
-        unknown = client.post(url, {"username": "nobody", "password": "x"})
-        wrong = client.post(url, {"username": "chief", "password": "x"})
+        unknown = _token_login(client, url, "nobody", "x")
+        wrong = _token_login(client, url, "chief", "x")
         assert unknown.status_code == wrong.status_code == 400
         assert unknown.json() == wrong.json()
+
+
+def test_the_api_token_endpoint_is_found():
+    assert _token_urls()
 
 
 @pytest.mark.django_db
@@ -80,8 +90,8 @@ def test_token_endpoint_locks_out_after_repeated_failures(client):
     factories.UserFactory(username="chief", is_superuser=True)
     for url in _token_urls():
         for _ in range(settings.AXES_FAILURE_LIMIT):
-            client.post(url, {"username": "chief", "password": "guess"})
-        response = client.post(url, {"username": "chief", "password": PASSWORD})
+            _token_login(client, url, "chief", "guess")
+        response = _token_login(client, url, "chief", PASSWORD)
         assert response.status_code in {400, 403, 429}
         assert "token" not in response.json()
 

@@ -48,21 +48,17 @@ def served_env(tmp_path):
     return env
 
 
-def _start_body_then_stall(port):
-    """Open a POST and send half its body: the worker that takes it now waits."""
+def _start_then_stall(port):
+    """Send half a request's headers: the worker that takes it now waits."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-    sock.sendall(
-        b"POST /search/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b"Content-Type: application/x-www-form-urlencoded\r\n"
-        b"Content-Length: 1000\r\n\r\nq=half"
-    )
+    sock.sendall(b"GET /search/?q=Baku HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ")
     return sock
 
 
 def test_worker_killed_mid_request_does_not_affect_next_requests(served_env):
     with GunicornServer(workers=1, env=served_env) as server:
         assert server.request("GET", "/")[0] == 200
-        stalled = _start_body_then_stall(server.port)
+        stalled = _start_then_stall(server.port)
         time.sleep(1)  # let the worker pick the request up
         (worker,) = server.worker_pids()
         os.kill(worker, signal.SIGKILL)

@@ -57,6 +57,7 @@ class ArticleFilterSet(django_filters.FilterSet):
         choices=Event.Kind.choices,
         distinct=True,
         label="Event kind",
+        empty_label="Any kind",
     )
     topic = django_filters.ModelChoiceFilter(
         field_name="topics",

@@ -45,13 +45,13 @@ class Source(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of public: published status and a publication time passed."""
+        """The one definition of public: published, and its publication time passed."""
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
     def mentioning(self, entity):
-        """Articles tagged with a person, country, organization, event, agreement or topic."""
+        """Articles tagged with `entity` (person, country, organization, event...)."""
         field = TAG_FIELDS_BY_MODEL[type(entity)]
         return self.filter(**{field: entity})
 
@@ -86,7 +86,10 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Public once published and this time has passed; a future time schedules it.",
+        help_text=(
+            "Public once published and this time has passed; "
+            "a future time schedules it."
+        ),
     )
 
     people = models.ManyToManyField(Person, blank=True, related_name="articles")
@@ -104,7 +107,9 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="versions",
-        help_text="The original article when this one is the same story in another language.",
+        help_text=(
+            "The original article when this one is the same story in another language."
+        ),
     )
 
     # Set on import when the text is nearly the same as an earlier article's.

@@ -1,4 +1,4 @@
-"""Article bodies are HTML from editors and scrapers: keep structure, drop anything active."""
+"""Article bodies are HTML from editors and scrapers: keep structure, drop the rest."""
 
 import nh3
 

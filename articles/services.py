@@ -1,4 +1,4 @@
-"""Writes to articles: every path (admin, API, commands) goes through these functions."""
+"""Writes to articles: the admin, the API and commands all go through these."""
 
 from contextlib import contextmanager
 

@@ -94,7 +94,12 @@ class SearchView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         filterset = ArticleFilterSet(request.GET, queryset=Article.objects.published())
-        params = {key: value.replace("\x00", "") for key, value in request.GET.items()}
+        # Empty form fields are left out of the links built from these.
+        params = {
+            key: value.replace("\x00", "")
+            for key, value in request.GET.items()
+            if value.strip()
+        }
         results, status = self.search(filterset, params)
         context = self.get_context_data(
             filterset=filterset,

@@ -105,12 +105,12 @@ class Organization(AliasesMixin, SluggedModel):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("relations:organization", kwargs={"slug": self.slug})
+
     def all_names(self):
         names = [self.name, self.acronym] + self.alias_list()
         return list(dict.fromkeys(name for name in names if name))
-
-    def get_absolute_url(self):
-        return reverse("relations:organization", kwargs={"slug": self.slug})
 
 
 class PersonQuerySet(models.QuerySet):
@@ -190,7 +190,7 @@ class Position(models.Model):
             ),
         ]
         indexes = [
-            # "Who was <country>'s foreign minister on <date>": title + dates per country.
+            # "Who was <country>'s foreign minister on <date>": dates per country.
             models.Index(
                 fields=["country", "start_date", "end_date"],
                 name="position_country_dates",
@@ -394,6 +394,9 @@ class BilateralRelation(models.Model):
             self.country_a, self.country_b = self.country_b, self.country_a
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("relations:relation", kwargs={"codes": self.url_codes()})
+
     def countries(self):
         return [self.country_a, self.country_b]
 
@@ -402,9 +405,6 @@ class BilateralRelation(models.Model):
         return "-".join(
             sorted([self.country_a.code.lower(), self.country_b.code.lower()])
         )
-
-    def get_absolute_url(self):
-        return reverse("relations:relation", kwargs={"codes": self.url_codes()})
 
 
 class Milestone(models.Model):
@@ -440,9 +440,9 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{self.date_display()}: {self.title}"
 
+    def get_absolute_url(self):
+        return self.relation.get_absolute_url()
+
     def date_display(self):
         formats = {self.Precision.YEAR: "%Y", self.Precision.MONTH: "%B %Y"}
         return self.date.strftime(formats.get(self.precision, "%-d %B %Y"))
-
-    def get_absolute_url(self):
-        return self.relation.get_absolute_url()

@@ -1,5 +1,5 @@
-"""Every admin page renders for both newsroom roles, in a number of queries that does not
-grow with the number of rows or tags."""
+"""Every admin page renders for both newsroom roles, in a number of queries that does
+not grow with the number of rows or tags."""
 
 import pytest
 from django.contrib import admin

@@ -1,4 +1,4 @@
-"""Search storage per engine: an FTS5 table on SQLite; GIN, pg_trgm and unaccent on
+"""Search storage per engine: an FTS5 table on SQLite; a GIN index and pg_trgm on
 PostgreSQL. Each half does nothing on the other database."""
 
 from django.db import migrations
@@ -17,21 +17,16 @@ SQLITE_BACKWARD = [
 ]
 
 POSTGRES_FORWARD = [
+    # similarity() for "did you mean" on entity names. Accents and Azerbaijani
+    # letters are folded in Python before terms reach either engine, so neither
+    # unaccent nor an immutable wrapper around it is needed.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    # unaccent() is only STABLE and knows no Ə/ı: an immutable wrapper that maps the
-    # Azerbaijani letters first, for name matching ("did you mean") and indexes.
-    "CREATE OR REPLACE FUNCTION portal_fold(value text) RETURNS text "
-    "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS "
-    "$$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, "
-    "translate(value, 'ƏəİıŞşÇçĞğ', 'aaiissccgg'))) $$",
     # search_vector @@ tsquery: every text search.
     "CREATE INDEX IF NOT EXISTS article_search_vector_gin "
     "ON articles_article USING gin (search_vector)",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS article_search_vector_gin",
-    "DROP FUNCTION IF EXISTS portal_fold(text)",
 ]
 
 

@@ -5,6 +5,7 @@ search for "consultation" marks "consultations", the same on both engines.
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -14,6 +15,7 @@ from . import text
 TOKEN = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 30
 WORDS_BEFORE = 8
+SCAN_WORDS = 600
 
 
 def term_set(groups):
@@ -21,12 +23,16 @@ def term_set(groups):
 
 
 def is_match(token, terms, language):
-    if not terms:
-        return False
+    return bool(terms) and not terms.isdisjoint(token_terms(token, language))
+
+
+@lru_cache(maxsize=50_000)
+def token_terms(token, language):
+    """Every form under which a word of the text could have been matched."""
+    forms = set()
     for word in text.words(token):
-        if {word, text.stem(word, language), text.name_key(word)} & terms:
-            return True
-    return False
+        forms.update((word, text.stem(word, language), text.name_key(word)))
+    return frozenset(forms)
 
 
 def marked(source, terms, language):
@@ -47,8 +53,13 @@ def snippet(source, terms, language):
     tokens = list(TOKEN.finditer(source))
     if not tokens:
         return mark_safe("")
+    # A match far into a long text (or only in the tags) is not worth a full scan.
     first = next(
-        (i for i, tok in enumerate(tokens) if is_match(tok.group(), terms, language)),
+        (
+            i
+            for i, tok in enumerate(tokens[:SCAN_WORDS])
+            if is_match(tok.group(), terms, language)
+        ),
         0,
     )
     start = max(0, first - WORDS_BEFORE)
@@ -61,5 +72,9 @@ def snippet(source, terms, language):
     return mark_safe(f"{before}{body}{after}")
 
 
-def is_match_any(source, terms, language):
-    return any(is_match(tok.group(), terms, language) for tok in TOKEN.finditer(source))
+def is_match_any(source, terms, language, limit=SCAN_WORDS):
+    tokens = TOKEN.finditer(source)
+    return any(
+        is_match(tok.group(), terms, language)
+        for _, tok in zip(range(limit), tokens, strict=False)
+    )

@@ -52,7 +52,7 @@ def build_document(article):
         article_id=article.pk,
         title=terms(article.title),
         names=" ".join(text.name_terms(entity_names(article))),
-        lead=terms(plain_text(article.lead)),
+        lead=terms(article.lead),  # the lead is plain text, not HTML
         body=terms(plain_text(article.body)),
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 
-from . import highlight, text
+from . import backends, highlight, text
 from .backends import backend
 from .indexing import plain_text
 from .suggest import did_you_mean
@@ -14,6 +14,8 @@ from .suggest import did_you_mean
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
 FACET_SIZE = 10
+# Facets of a common term count the first FACET_SCOPE matches, not the corpus.
+FACET_SCOPE = 1000
 
 
 @dataclass
@@ -41,6 +43,8 @@ class SearchResults:
     page_size: int = 20
     sort: str = "relevance"
     query_words: list = field(default_factory=list)
+    facets_partial: bool = False
+    facets_scope: int = 0
 
     @property
     def pages(self):
@@ -95,11 +99,14 @@ def published_base(filters):
     raise TypeError("filters must be None, a mapping or an Article queryset")
 
 
-def facet_counts(matches):
-    """One grouped query per facet over the matching ids, top FACET_SIZE each."""
+def facet_counts(scope_ids):
+    """One grouped query per facet over the matching ids, top FACET_SIZE each.
+
+    `scope_ids` is a list of ids or a bounded `values("pk")` subquery.
+    """
     from articles.models import Article
 
-    scope = Article.objects.filter(pk__in=matches.values("pk"))
+    scope = Article.objects.filter(pk__in=scope_ids)
     kinds = _event_kind_labels()
     facets = {}
     for name, (value_field, label_field) in FACETS.items():
@@ -125,6 +132,17 @@ def facet_counts(matches):
     return facets
 
 
+def _summary(article, terms):
+    """The lead if it holds a match, else the body if it does, else the lead."""
+    body = plain_text(article.body)
+    lang = article.language
+    if article.lead and highlight.is_match_any(article.lead, terms, lang):
+        return article.lead
+    if body and highlight.is_match_any(body, terms, lang):
+        return body
+    return article.lead or body
+
+
 def _hits(ids, groups):
     from articles.models import Article
 
@@ -135,9 +153,7 @@ def _hits(ids, groups):
     for pk in ids:
         article = by_id[pk]
         lang = article.language
-        summary = plain_text(article.lead) or plain_text(article.body)
-        if terms and not highlight.is_match_any(summary, terms, lang):
-            summary = plain_text(article.body) or summary
+        summary = _summary(article, terms)
         hits.append(
             Hit(
                 article=article,
@@ -146,6 +162,27 @@ def _hits(ids, groups):
             )
         )
     return hits
+
+
+def _clamp(value, low, high, default):
+    try:
+        return max(low, min(int(value), high))
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
+def by_date(matches, offset, limit):
+    """(page ids newest first, total, facet scope, whether the scope is partial).
+
+    The newest FACET_SCOPE ids are read once and serve the page, the total and the
+    facets; only a longer list needs a separate count.
+    """
+    bound = max(FACET_SCOPE, offset + limit)
+    newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    ids = list(newest[:bound])
+    partial = len(ids) == bound
+    total = matches.count() if partial else len(ids)
+    return ids[offset : offset + limit], total, ids[:FACET_SCOPE], partial
 
 
 def search_articles(
@@ -167,8 +204,8 @@ def search_articles(
     filtered articles newest first. Cost: a count, one page query, the page's
     articles with their card relations, and one grouped query per facet.
     """
-    results = SearchResults(page=max(1, min(int(page), MAX_PAGE)), sort=sort)
-    results.page_size = max(1, min(int(page_size), 100))
+    results = SearchResults(page=_clamp(page, 1, MAX_PAGE, 1), sort=sort)
+    results.page_size = _clamp(page_size, 1, 100, 20)
     base, error = published_base(filters)
     raw = (text_query or "")[:MAX_QUERY_CHARS]
     groups = text.query_groups(raw)
@@ -179,21 +216,26 @@ def search_articles(
     if not groups and filters is None:
         return results
     engine = backend()
-    matches = engine.match(base, groups) if groups else base
-    results.total = matches.count()
+    offset = (results.page - 1) * results.page_size
+    if groups and sort != "date":
+        ids, results.total, scope, partial = engine.search(
+            base, groups, offset, results.page_size
+        )
+    else:
+        results.sort = "date"
+        ids, results.total, scope, partial = by_date(
+            engine.match(base, groups) if groups else base,
+            offset,
+            results.page_size,
+        )
     if results.total == 0:
         results.suggestion = did_you_mean(groups) if groups else None
         return results
-    offset = (results.page - 1) * results.page_size
-    if groups and sort != "date":
-        ids = engine.ranked_ids(matches, groups, offset, results.page_size)
-    else:
-        results.sort = "date"
-        page_rows = matches.order_by("-published_at", "-pk").values_list(
-            "pk", flat=True
-        )
-        ids = list(page_rows[offset : offset + results.page_size])
     results.hits = _hits(ids, groups if highlight else [])
     if facets:
-        results.facets = facet_counts(matches)
+        results.facets = facet_counts(scope)
+        results.facets_partial = partial
+        results.facets_scope = (
+            len(scope) if isinstance(scope, list) else backends.RANK_CANDIDATES
+        )
     return results

@@ -2,6 +2,7 @@
 
 import difflib
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 
@@ -53,8 +54,25 @@ def suggest_entities(query, limit=SUGGEST_LIMIT):
     return found
 
 
+VOCABULARY_CACHE_KEY = "search:name-vocabulary"
+VOCABULARY_SECONDS = 300
+
+
 def _name_vocabulary():
-    """Folded words of every entity name and alias -> a display spelling."""
+    """Folded name words -> display spelling, cached for a few minutes (it only
+    feeds suggestions; new aliases are searchable at once through the index)."""
+    vocabulary = cache.get(VOCABULARY_CACHE_KEY)
+    if vocabulary is None:
+        vocabulary = _build_vocabulary()
+        cache.set(VOCABULARY_CACHE_KEY, vocabulary, VOCABULARY_SECONDS)
+    return vocabulary
+
+
+def forget_vocabulary():
+    cache.delete(VOCABULARY_CACHE_KEY)
+
+
+def _build_vocabulary():
     vocabulary = {}
     for _kind, model, _label, fields in _entity_sources():
         for row in model.objects.values_list(*fields)[:VOCABULARY_LIMIT]:
@@ -66,45 +84,48 @@ def _name_vocabulary():
 
 
 def _closest_sqlite(word, vocabulary):
-    matches = difflib.get_close_matches(word, list(vocabulary), n=1, cutoff=0.75)
+    near = _near(word, vocabulary)
+    matches = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
     return vocabulary[matches[0]] if matches else None
 
 
-TRIGRAM_SQL = """
-SELECT word FROM (
-  SELECT DISTINCT regexp_split_to_table(
-    portal_fold(concat_ws(' ', full_name, aliases)), '[^[:alnum:]]+') AS word
-  FROM relations_person
-  UNION SELECT regexp_split_to_table(
-    portal_fold(concat_ws(' ', name, aliases)), '[^[:alnum:]]+') FROM relations_country
-  UNION SELECT regexp_split_to_table(
-    portal_fold(concat_ws(' ', name, acronym, aliases)), '[^[:alnum:]]+')
-  FROM relations_organization
-) names
-WHERE length(word) > 2 AND similarity(word, %s) >= %s
-ORDER BY similarity(word, %s) DESC, word LIMIT 1
-"""
+def _near(word, vocabulary):
+    # Bounded: only words of about the same length sharing the first letter.
+    return [
+        known
+        for known in vocabulary
+        if known[:1] == word[:1] and abs(len(known) - len(word)) <= 2
+    ]
 
 
-def _closest_postgres(word):
+def _closest_postgres(word, vocabulary):
+    """pg_trgm similarity between the word and the nearby name words."""
+    near = _near(word, vocabulary)
+    if not near:
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(TRIGRAM_SQL, [word, SIMILARITY, word])
+        cursor.execute(
+            "SELECT known FROM unnest(%s::text[]) AS known "
+            "WHERE similarity(known, %s) >= %s "
+            "ORDER BY similarity(known, %s) DESC, known LIMIT 1",
+            [near, word, SIMILARITY, word],
+        )
         row = cursor.fetchone()
-    return row[0].capitalize() if row else None
+    return vocabulary[row[0]] if row else None
 
 
 def did_you_mean(groups):
     """The query with each unknown word replaced by the closest entity name word,
     or None when nothing better is known. Only called when a search found nothing."""
     words = [group[0] for group in groups]
-    if connection.vendor == "postgresql":
-        closest = {word: _closest_postgres(word) for word in words}
-    else:
-        vocabulary = _name_vocabulary()
-        closest = {
-            word: None if word in vocabulary else _closest_sqlite(word, vocabulary)
-            for word in words
-        }
+    vocabulary = _name_vocabulary()
+    closest_in = (
+        _closest_postgres if connection.vendor == "postgresql" else _closest_sqlite
+    )
+    closest = {
+        word: None if word in vocabulary else closest_in(word, vocabulary)
+        for word in words
+    }
     if not any(closest.values()):
         return None
     suggestion = [closest[word] or word for word in words]

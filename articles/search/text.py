@@ -64,8 +64,13 @@ def fold(text, schwa="a"):
     Ə is romanised both ways (Əliyev -> Aliyev, Azərbaycan -> Azerbaycan): `schwa`
     picks the letter; names and queries are indexed and matched with both.
     """
+    if text.isascii() and "`" not in text:
+        return text.lower()  # the common case, much faster than normalising
     text = text.replace("Ə", schwa).replace("ə", schwa)
     text = unicodedata.normalize("NFKC", text).translate(SEARCH_LETTERS).casefold()
+    if text.isascii():
+        # Nothing left to decompose: skips the per-character loop (most English text).
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -133,6 +138,8 @@ def query_groups(text, max_words=16):
     groups = []
     for token in dict.fromkeys(WORD.findall(text)):
         for word in words(token):
+            if len(word) < 2:
+                continue  # "s" of "Aliyev's", stray initials: too common to require
             spellings = [word] + [w for w in name_words(token) if w != word][:1]
             variants = [v for spelled in spellings for v in _variants(spelled)]
             groups.append(tuple(dict.fromkeys(variants)))

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from articles.models import Article
+from articles.search import reindex_articles
 from tests import factories
 from tests.api.conftest import client_for
 
@@ -39,6 +40,8 @@ def world(db):
     translation = articles["public"]
     translation.story = articles["draft"]
     translation.save()
+    # Factories save rows directly; index them as the services would have.
+    reindex_articles([article.pk for article in articles.values()])
     return {"articles": articles, "person": person, "relation": relation}
 
 

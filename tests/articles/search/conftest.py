@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
@@ -11,6 +12,12 @@ from tests.factories import (
     PersonFactory,
     PublishedArticleFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The name vocabulary for suggestions is cached; each test starts empty.
+    cache.clear()
 
 
 @pytest.fixture

@@ -87,3 +87,9 @@ def test_page_and_size_are_clamped(corpus):
 def test_invalid_filter_mapping_gives_a_message(corpus):
     results = search_articles("talks", filters={"person": "nobody-at-all"})
     assert results.hits == [] and "person" in results.error
+
+
+@pytest.mark.parametrize("page, size", [("abc", "x"), (None, None), (float("inf"), -5)])
+def test_page_and_size_that_are_not_numbers(corpus, page, size):
+    results = search_articles("talks", page=page, page_size=size)
+    assert results.total == 1 and results.page == 1

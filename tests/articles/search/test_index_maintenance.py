@@ -53,8 +53,9 @@ def test_rename_without_name_change_skips_reindex(
 ):
     publish(title="Reception", tags={"people": [aliyev]})
     aliyev.bio = "President."
-    # SELECT the stored row to compare names, SAVEPOINT/RELEASE, UPDATE person.
-    with django_assert_num_queries(4):
+    # SELECT the stored row to compare names, SAVEPOINT/RELEASE, the version
+    # claim (conditional UPDATE), UPDATE person.
+    with django_assert_num_queries(5):
         entity_save(entity=aliyev)
 
 

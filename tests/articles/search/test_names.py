@@ -68,3 +68,22 @@ def test_diacritics_in_text_match_both_ways(publish):
 
 def test_unrelated_name_finds_nothing(tagged):
     assert search_articles("Bayramov").total == 0
+
+
+def test_khayrullah_and_khairullah_share_a_key(publish, iraq):
+    from tests.factories import PersonFactory
+
+    envoy = PersonFactory(full_name="Nazar al-Khayrullah", country=iraq)
+    article = publish(title="Deputy minister in Baku", tags={"people": [envoy]})
+    for query in ["al-Khayrullah", "Khairullah", "KHAYRULLAH", "Khayrullah's"]:
+        assert [hit.article for hit in search_articles(query).hits] == [article], query
+
+
+def test_highlight_marks_the_spelling_in_the_text(publish, aliyev):
+    publish(
+        title="Talks",
+        lead="President Aliyev received the delegation.",
+        tags={"people": [aliyev]},
+    )
+    hit = search_articles("Alijew").hits[0]
+    assert "President <mark>Aliyev</mark> received" in hit.snippet_html

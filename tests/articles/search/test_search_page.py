@@ -40,7 +40,8 @@ def test_article_text_cannot_inject_markup(client, publish):
     assert (
         "&lt;script&gt;" in hit.title_html and "<mark>Caspian</mark>" in hit.title_html
     )
-    assert "<img" not in hit.snippet_html and "&lt;img" not in hit.snippet_html
+    # The lead is plain text: shown as typed, escaped.
+    assert "<img" not in hit.snippet_html and "&lt;img" in hit.snippet_html
     page = get(client, q="caspian").content.decode()
     assert (
         "<script>alert" not in page
@@ -190,3 +191,39 @@ def test_suggest_hostile(client, aliyev, q):
     response = client.get("/search/suggest/", {"q": q, "format": "json"})
     assert response.status_code == 200
     assert response.json()["results"] in ([], response.json()["results"])
+
+
+def test_query_count_past_the_bounds(
+    client, publish, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+
+    from articles.search import backends, query
+
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(query, "FACET_SCOPE", 2)
+    tagged_articles(publish, 25, 2)
+    # As above, plus the exact count of all matches (SQLite counts it only when
+    # the candidates ran out; PostgreSQL always does, in place of the id filter).
+    with django_assert_num_queries(14 if connection.vendor == "sqlite" else 13):
+        response = get(client, q="border talks")
+    assert b"25 articles found" in response.content
+    assert b"Counts cover the first " in response.content
+
+
+def test_lead_is_plain_text_and_shown_when_it_matches(publish):
+    publish(
+        title="Talks",
+        lead="Second round of <consultations> held.",
+        body="<p>Unrelated opening words.</p>",
+    )
+    hit = search_articles("consultation").hits[0]
+    assert (
+        hit.snippet_html == "Second round of &lt;<mark>consultations</mark>&gt; held."
+    )
+
+
+def test_empty_form_fields_are_dropped_from_links(client, publish):
+    publish(title="Border talks")
+    page = get(client, q="border", country="", person="").content.decode()
+    assert 'href="/search/?q=border&amp;sort=date"' in page

@@ -1,0 +1,51 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article
+from benchmarks.corpus import corpus_clear, corpus_generate
+from benchmarks.hooks import search_reindex
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with a deterministic synthetic corpus of tagged "
+        "English and German articles (for benchmarks; same seed, same data)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete ALL articles, sources and entities first (benchmark only).",
+        )
+
+    def handle(self, *args, articles, seed, reset, **options):
+        if not 1 <= articles <= 5_000_000:
+            raise CommandError("--articles must be between 1 and 5000000.")
+        if reset:
+            corpus_clear(out=self.stdout.write)
+        elif Article.objects.exists():
+            raise CommandError(
+                "The database already has articles. Use an empty database "
+                "(or --reset, which deletes all articles, sources and entities)."
+            )
+        self._run(articles, seed)
+
+    def _run(self, articles, seed):
+        say = self.stdout.write
+        started = time.monotonic()
+        _, ids = corpus_generate(articles=articles, seed=seed, out=say)
+        loaded = time.monotonic() - started
+        say(f"loaded {len(ids)} articles in {loaded:.1f} s ({len(ids) / loaded:.0f}/s)")
+        indexed = search_reindex(ids, out=say)
+        if indexed is None:
+            say(
+                "search index: not built (articles.search.reindex_articles is not "
+                "available); run the search package's reindex once it is installed."
+            )
+        else:
+            say(f"search index built in {indexed:.1f} s ({len(ids) / indexed:.0f}/s)")
+        say(self.style.SUCCESS(f"done in {time.monotonic() - started:.1f} s"))

@@ -1,0 +1,1 @@
+"""Synthetic corpus and the benchmark that measures search, pages and imports."""

@@ -1,0 +1,33 @@
+"""The places where the benchmark meets other parts of the project.
+
+Each part may be missing on a given branch; a missing part is reported as
+"not available" with the reason, never as a crash or as a zero.
+"""
+
+import importlib
+import time
+
+REINDEX_CHUNK = 5000
+
+
+def optional(module, name):
+    """`module.name` if that part of the project is installed, else None."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def search_reindex(ids, out=None):
+    """Rebuild the search data of `ids` in chunks; returns seconds or None if absent."""
+    reindex = optional("articles.search", "reindex_articles")
+    if reindex is None:
+        return None
+    out = out or (lambda message: None)
+    started = time.monotonic()
+    for first in range(0, len(ids), REINDEX_CHUNK):
+        reindex(ids[first : first + REINDEX_CHUNK])
+        done = min(first + REINDEX_CHUNK, len(ids))
+        rate = done / max(time.monotonic() - started, 1e-9)
+        out(f"search index: {done}/{len(ids)} ({rate:.0f}/s)")
+    return time.monotonic() - started

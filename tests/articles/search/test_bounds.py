@@ -1,0 +1,73 @@
+"""The bounds that keep common terms fast never change which articles are shown."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.search import backends, query, search_articles
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_bounds(monkeypatch):
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(query, "FACET_SCOPE", 3)
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def many(publish):
+    return [
+        publish(title=f"Harbour note {n}", published_at=days_ago(n + 1))
+        for n in range(8)
+    ]
+
+
+def test_selective_filter_beyond_the_candidates(small_bounds, many, publish):
+    # The only article by this person ranks below the 3 candidates of "harbour".
+    person = PersonFactory(full_name="Yalchin Rafiyev")
+    target = publish(
+        title="Visit",
+        body="<p>A word on the harbour.</p>",
+        published_at=days_ago(300),
+        tags={"people": [person]},
+    )
+    results = search_articles("harbour", filters={"person": person.slug})
+    assert [hit.article for hit in results.hits] == [target]
+    assert results.total == 1
+
+
+def test_totals_are_exact_past_the_bounds(small_bounds, many):
+    relevance = search_articles("harbour", page_size=2)
+    by_date = search_articles("harbour", sort="date", page_size=2)
+    assert relevance.total == by_date.total == 8
+    assert relevance.facets_partial and by_date.facets_partial
+    # Facets count the bounded scope: 3 of the 8 matches.
+    assert sum(value.count for value in by_date.facets["language"]) == 3
+
+
+def test_late_pages_past_the_bounds(small_bounds, many):
+    seen = []
+    for page in (1, 2, 3, 4):
+        seen += [
+            hit.article
+            for hit in search_articles("harbour", page=page, page_size=2).hits
+        ]
+    assert sorted(a.pk for a in seen) == sorted(a.pk for a in many)
+    dated = []
+    for page in (1, 2, 3, 4):
+        results = search_articles("harbour", sort="date", page=page, page_size=2)
+        dated += [hit.article for hit in results.hits]
+    assert dated == many
+
+
+def test_small_result_sets_have_exact_facets(many):
+    results = search_articles("harbour")
+    assert not results.facets_partial
+    assert results.facets["language"][0].count == 8

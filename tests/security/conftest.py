@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
@@ -92,6 +93,12 @@ def world_objects(world):
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from relations.models import Country, Person, Topic
 from relations.views import RelationDetailView, country_code
@@ -30,7 +31,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        # RSS descriptions and Atom summaries are HTML to feed readers; the lead is
+        # plain text, so markup typed into it must arrive as text.
+        return escape(item.lead)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings as django_settings
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,12 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+# Production redirects http to https; the test client speaks plain http. Set once
+# here, before any test module builds a WSGI application at import time (the
+# schema tests do); tests/security/ turns the redirect on where it is tested.
+django_settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)

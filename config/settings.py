@@ -41,7 +41,8 @@ if DEBUG:
 elif not SECRET_KEY or not ALLOWED_HOSTS:
     # Production must never run with a guessable key or accept any Host header.
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off."
+        "DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set "
+        "when DJANGO_DEBUG is off."
     )
 
 INSTALLED_APPS = [
@@ -118,10 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": f"{PASSWORD_VALIDATION}.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -252,9 +252,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api_common.CappedPagination",
     "EXCEPTION_HANDLER": "config.api_common.api_exception_handler",
-    # The browsable API renders user content in HTML: only on a developer's machine.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 # Requests per IP (anonymous, login) or per user; see config.api_common.

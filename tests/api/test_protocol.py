@@ -1,5 +1,6 @@
 """Error shape, conditional GET, throttling, tokens, schema and docs."""
 
+import re
 import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
@@ -182,3 +183,14 @@ def test_search_results_from_the_engine_are_shaped_for_json(
     assert data["suggestion"] == "trade"
     assert calls["text"] == "trade" and calls["page_size"] == 5
     assert list(calls["filters"]) == [public]  # the filtered, published queryset
+
+
+def test_docs_inline_script_and_style_carry_the_csp_nonce(anon_client, db):
+    response = anon_client.get("/api/docs/")
+    policy = response.headers["Content-Security-Policy"]
+    nonces = re.findall(r"'nonce-([^']+)'", policy)
+    assert nonces, policy
+    html = response.content.decode()
+    tags = re.findall(r"<(?:script|style)\b[^>]*>", html)
+    assert len(tags) >= 4
+    assert all(f'nonce="{nonces[0]}"' in tag for tag in tags), tags

@@ -1,6 +1,7 @@
 """Error shape, conditional GET, throttling, tokens, schema and docs."""
 
 import re
+
 import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token

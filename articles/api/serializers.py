@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from relations.models import Agreement, Country, Event, Organization, Person, Topic
 
+from ..images import rendition_urls
 from ..models import Article, ArticleImage, Source
 from ..services import article_save, can_publish
 
@@ -60,9 +61,12 @@ class ImageSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RenditionSerializer(many=True))
     def get_renditions(self, image):
-        # One rendition today (the stored file, as the portal's srcset lists it);
-        # the list shape lets resized copies join without changing clients.
-        return [{"width": image.width, "url": self.get_url(image)}]
+        # The portal's widths (made once, then reused), as its srcset lists them.
+        request = self.context.get("request")
+        return [
+            {"width": width, "url": absolute(request, url)}
+            for width, url in sorted(rendition_urls(image).items())
+        ]
 
 
 class VersionLinkSerializer(serializers.Serializer):

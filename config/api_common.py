@@ -12,7 +12,7 @@ from rest_framework import exceptions, permissions, serializers, status, throttl
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from articles.services import StaleVersionError
+from articles.services import InvalidTransitionError, StaleVersionError
 from relations.services import StaleEntityVersionError
 
 # ---------------------------------------------------------------- errors
@@ -66,6 +66,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, InvalidTransitionError):
+        exc = exceptions.ValidationError({"status": [str(exc)]})
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = _error_body(exc, response)

@@ -181,3 +181,16 @@ def test_malformed_json_is_a_400(editor_client, db):
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
     assert not Person.objects.exists()
+
+
+def test_a_transition_the_workflow_forbids_is_a_400(chief_client, draft):
+    # Draft -> archived skips publication: refused, nothing written.
+    response = patch(
+        chief_client,
+        f"/api/articles/{draft.slug}/",
+        {"status": "archived", "version": 1},
+    )
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and draft.version == 1

@@ -42,11 +42,16 @@ def grant(apps, group_name, codenames):
         )
 
 
-def create_groups(apps, schema_editor):
-    ensure_permissions(apps)
+def grant_newsroom_groups(apps):
+    """Create both groups with their permissions (which must already exist)."""
     grant(apps, "Editor", permission_codenames(EDITOR_ACTIONS))
     chief = permission_codenames(CHIEF_ACTIONS) | {("articles", "publish_article")}
     grant(apps, "Chief editor", chief)
+
+
+def create_groups(apps, schema_editor):
+    ensure_permissions(apps)
+    grant_newsroom_groups(apps)
 
 
 def remove_groups(apps, schema_editor):

@@ -4,6 +4,7 @@ SQLite runs use a migrated database file of their own; PostgreSQL runs serve the
 test database itself (committed data, hence transactional tests).
 """
 
+import importlib
 import os
 import signal
 import socket
@@ -12,10 +13,15 @@ import sys
 import time
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 
 from articles.loadtest import GunicornServer
+
+grant_newsroom_groups = importlib.import_module(
+    "articles.migrations.0003_editorial_groups"
+).grant_newsroom_groups
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,6 +46,9 @@ def served_env(tmp_path):
         result = _manage("migrate", "--noinput", env=env)
         assert result.returncode == 0, result.stderr
     else:
+        # Serving the test database itself: a transactional test's flush has
+        # removed the groups the data migration made, so put them back.
+        grant_newsroom_groups(django_apps)
         db = connection.settings_dict
         env["DATABASE_URL"] = (
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"

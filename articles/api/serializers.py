@@ -10,7 +10,7 @@ from relations.models import Agreement, Country, Event, Organization, Person, To
 
 from ..images import rendition_urls
 from ..models import Article, ArticleImage, Source
-from ..services import article_save, can_publish
+from ..services import article_save, article_set_tags, can_publish
 
 # Tag fields of an article and the model each one points to.
 TAG_MODELS = {
@@ -254,8 +254,9 @@ class ArticleSerializer(serializers.ModelSerializer):
                 user=self.context["request"].user,
                 expected_version=expected,
             )
-            for name, objects in tags.items():
-                getattr(article, name).set(objects)
+            if tags:
+                # Through the service: the search index learns the new names.
+                article_set_tags(article=article, **tags)
         return article
 
 

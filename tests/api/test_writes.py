@@ -194,3 +194,15 @@ def test_a_transition_the_workflow_forbids_is_a_400(chief_client, draft):
     assert "status" in response.json()["errors"]
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and draft.version == 1
+
+
+def test_tags_set_through_the_api_are_searchable_at_once(chief_client, draft):
+    person = factories.PersonFactory(full_name="Ilham Aliyev", aliases="Alijew")
+    url = f"/api/articles/{draft.slug}/"
+    published = patch(chief_client, url, {"status": "published", "version": 1})
+    assert published.status_code == 200, published.json()
+    # Tagging a public article must update its index row in the same write.
+    tagged = patch(chief_client, url, {"people_ids": [person.pk], "version": 2})
+    assert tagged.status_code == 200, tagged.json()
+    found = chief_client.get("/api/articles/?q=Alijew").json()["results"]
+    assert [article["slug"] for article in found] == [draft.slug]

@@ -7,8 +7,9 @@ engine; the API passes it the filtered queryset of the request.
 from ..search import search_articles
 
 
-def run_search(text, *, filterset, sort, page, page_size):
-    """Ranked search over `filterset` (a valid ArticleFilterSet)."""
+def run_search(text, *, filterset, sort, page, page_size, articles):
+    """Ranked search over `filterset` (a valid ArticleFilterSet); the page's hits
+    are read from `articles`."""
     return search_articles(
         text,
         filters=filterset.qs,
@@ -17,6 +18,7 @@ def run_search(text, *, filterset, sort, page, page_size):
         page_size=page_size,
         facets=True,
         highlight=True,
+        articles=articles,
     )
 
 

@@ -145,6 +145,8 @@ class ArticleViewSet(
             sort=search_sort(request.query_params.get("ordering")),
             page=page,
             page_size=size,
+            # Only published articles, with every relation the serializer shows.
+            articles=with_api_relations(Article.objects.published()),
         )
         if results.error:
             raise ValidationError({"q": [results.error]})
@@ -157,11 +159,7 @@ class ArticleViewSet(
         return int(raw)
 
     def _search_page(self, request, results, page, size):
-        # Hits are read again through the public queryset: whatever the engine
-        # returns, only published articles can be shown, with all their relations.
-        ids = [hit.article.pk for hit in results.hits]
-        found = with_api_relations(Article.objects.published()).in_bulk(ids)
-        articles = [found[pk] for pk in ids if pk in found]
+        articles = [hit.article for hit in results.hits]
         highlights = {
             hit.article.pk: {"title": hit.title_html, "snippet": hit.snippet_html}
             for hit in results.hits

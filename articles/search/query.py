@@ -143,15 +143,14 @@ def _summary(article, terms):
     return article.lead or body
 
 
-def _hits(ids, groups):
-    from articles.models import Article
-
-    articles = Article.objects.filter(pk__in=ids).with_cards().order_by()
-    by_id = {article.pk: article for article in articles}
+def _hits(ids, groups, articles):
+    by_id = articles.order_by().in_bulk(ids)
     terms = highlight.term_set(groups)
     hits = []
     for pk in ids:
-        article = by_id[pk]
+        article = by_id.get(pk)
+        if article is None:  # outside the caller's queryset for the page
+            continue
         lang = article.language
         summary = _summary(article, terms)
         hits.append(
@@ -194,6 +193,7 @@ def search_articles(
     page_size=20,
     facets=True,
     highlight=True,
+    articles=None,
 ):
     """Search published articles; never raises for anything a user can type.
 
@@ -201,8 +201,10 @@ def search_articles(
     ArticleFilterSet; invalid ones give `.error` and no hits), or an Article
     queryset already filtered by the caller (for example `filterset.qs`), which is
     intersected with the published articles. An empty query with filters lists the
-    filtered articles newest first. Cost: a count, one page query, the page's
-    articles with their card relations, and one grouped query per facet.
+    filtered articles newest first. `articles` is the queryset the page's hits are
+    read from (default: published, with what a result card shows), so a caller
+    needing other relations reads each page once. Cost: a count, one page query,
+    the page's articles with their relations, and one grouped query per facet.
     """
     results = SearchResults(page=_clamp(page, 1, MAX_PAGE, 1), sort=sort)
     results.page_size = _clamp(page_size, 1, 100, 20)
@@ -231,7 +233,11 @@ def search_articles(
     if results.total == 0:
         results.suggestion = did_you_mean(groups) if groups else None
         return results
-    results.hits = _hits(ids, groups if highlight else [])
+    if articles is None:
+        from articles.models import Article
+
+        articles = Article.objects.published().with_cards()
+    results.hits = _hits(ids, groups if highlight else [], articles)
     if facets:
         results.facets = facet_counts(scope)
         results.facets_partial = partial

@@ -151,7 +151,7 @@ def test_search_results_from_the_engine_are_shaped_for_json(
     anon_client, db, monkeypatch
 ):
     """The ranked engine's objects (hits, facet values) become the documented JSON,
-    and its hits are read back through the public queryset."""
+    and the engine reads its hits from the public queryset the API hands it."""
     from dataclasses import dataclass
 
     from articles.api import search
@@ -169,9 +169,11 @@ def test_search_results_from_the_engine_are_shaped_for_json(
 
     def engine(text, **kwargs):
         calls.update(kwargs, text=text)
+        # Like the real engine: the page's ids are read from `articles`.
+        found = kwargs["articles"].in_bulk([public.pk, draft.pk])
         hits = [
             Hit(article=a, title_html=f"<mark>{a.title}</mark>", snippet_html="")
-            for a in (public, draft)
+            for a in found.values()
         ]
         facets = {"year": [FacetValue(2024, "2024", 1)]}
         return SearchResults(hits=hits, total=1, facets=facets, suggestion="trade")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.search import search_articles
+from articles.search import search_articles, text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,10 @@ def test_german_ministry_forms(publish):
         "konsultationen",
     ]:
         assert found(query) == [article], query
+
+
+def test_stemming_runs_on_the_c_stemmer():
+    # requirements.txt pins PyStemmer so indexing does not stem in pure Python.
+    import Stemmer
+
+    assert isinstance(text._stemmer("de"), Stemmer.Stemmer)

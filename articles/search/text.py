@@ -77,7 +77,20 @@ def fold(text, schwa="a"):
 
 def words(text, schwa="a"):
     """Folded words of `text`, each at most MAX_WORD long (longer ones are noise)."""
-    return [word for word in WORD.findall(fold(text, schwa)) if len(word) <= MAX_WORD]
+    if text.isascii() and "`" not in text:
+        return _short(WORD.findall(text.lower()))
+    # Folding is per character in Python; text repeats its words, so fold each
+    # space-separated token once (Zipf: most tokens are seen before).
+    return [word for token in text.split() for word in _token_words(token, schwa)]
+
+
+@lru_cache(maxsize=200_000)
+def _token_words(token, schwa):
+    return tuple(_short(WORD.findall(fold(token, schwa))))
+
+
+def _short(found):
+    return [word for word in found if len(word) <= MAX_WORD]
 
 
 def name_words(text):

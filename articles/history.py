@@ -21,6 +21,7 @@ NOISE_FIELDS = {
     "created_by",
     "content_hash",
     "search_vector",
+    "search_strong",
     "width",
     "height",
 }
@@ -59,7 +60,9 @@ def register_models():
         if not reversion.is_registered(model):
             # The search vector is derived data; restoring it would be wrong.
             reversion.register(
-                model, follow=FOLLOW.get(label, ()), exclude=["search_vector"]
+                model,
+                follow=FOLLOW.get(label, ()),
+                exclude=["search_vector", "search_strong"],
             )
 
 

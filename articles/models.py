@@ -60,6 +60,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related("countries", "people")
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    # The stored search vectors are large and only the search engine's own SQL
+    # reads them; loading them with every article would cost each page dearly.
+    def get_queryset(self):
+        return super().get_queryset().defer(*SEARCH_FIELDS)
+
+
+SEARCH_FIELDS = ("search_vector", "search_strong")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -144,8 +154,10 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title, names and lead only: the small index that ranks common terms.
+    search_strong = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]

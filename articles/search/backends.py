@@ -2,17 +2,24 @@
 
 Both receive terms from `text.py`, never user text, so no query syntax from a
 search box can reach FTS5 or tsquery.
+
+Ranking reads every match it ranks, so its cost grows with the number of
+matches. A search matching at most RANK_CANDIDATES articles ranks all of them
+on every field. A more common term is ranked in tiers: the best RANK_CANDIDATES
+matches of the strong fields (title, entity names, lead, a far smaller index)
+by the same weights, then every other match newest first. An article naming
+the term in its title therefore never falls behind one that only mentions it
+in the body, and the cost no longer grows with the corpus.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Window
 
 FTS_TABLE = "article_search_fts"
-# Ranking on PostgreSQL reads the tsvector of every row it ranks; these bound it.
-# Title and name matches are taken first so the best matches are always ranked.
+STRONG_TABLE = "article_search_strong"
 RANK_CANDIDATES = 1000
+NEWEST = ("-published_at", "-pk")
 
 
 def quote_fts(term):
@@ -20,12 +27,43 @@ def quote_fts(term):
     return '"' + term.replace('"', '""') + '"'
 
 
+def ids_of(queryset):
+    return list(queryset.values_list("pk", flat=True))
+
+
+def in_order(base, ids):
+    """`ids` that `base` holds, in the given order (one query)."""
+    allowed = set(ids_of(base.order_by().filter(pk__in=ids)))
+    return [pk for pk in ids if pk in allowed]
+
+
+def newest_and_total(matches, needed):
+    """(the newest `needed` ids, the number of all matches), in one query."""
+    rows = list(
+        matches.annotate(total=Window(Count("*")))
+        .order_by(*NEWEST)
+        .values_list("pk", "total")[:needed]
+    )
+    return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+
+def tiered(matches, strong, needed):
+    """(the ranked strong matches, then every other match newest first, as far
+    as `needed` positions; the number of all matches)."""
+    newest, total = newest_and_total(matches, needed)
+    seen = set(strong)
+    ordered = list(strong) + [pk for pk in newest if pk not in seen]
+    return ordered[:needed], total
+
+
 class SqliteBackend:
-    """FTS5 table (title, names, lead, body), rowid = article id, bm25 as `rank`."""
+    """FTS5 tables, rowid = article id, bm25 as `rank`: every field in
+    FTS_TABLE, the strong fields again in STRONG_TABLE."""
 
     def write(self, cursor, documents):
         ids = [(doc.article_id,) for doc in documents]
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)
+        for table in (FTS_TABLE, STRONG_TABLE):
+            cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", ids)
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, title, names, lead, body) "
             "VALUES (%s, %s, %s, %s, %s)",
@@ -33,6 +71,11 @@ class SqliteBackend:
                 (doc.article_id, doc.title, doc.names, doc.lead, doc.body)
                 for doc in documents
             ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {STRONG_TABLE} (rowid, title, names, lead) "
+            "VALUES (%s, %s, %s, %s)",
+            [(doc.article_id, doc.title, doc.names, doc.lead) for doc in documents],
         )
 
     def expression(self, groups):
@@ -42,96 +85,77 @@ class SqliteBackend:
         )
 
     def match(self, queryset, groups):
+        from django.db.models.expressions import RawSQL
+
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         return queryset.filter(pk__in=RawSQL(sql, [self.expression(groups)]))
 
-    def _by_rank(self, groups, bound):
-        # FTS5 alone, ordered by its `rank` column: joining or filtering inside
-        # the MATCH query makes SQLite re-run the match per row (seconds).
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank"
+    def _rowids(self, table, groups, *, ranked=False, limit=None):
+        # FTS5 alone, ordered by its `rank` column or not at all: joining or
+        # filtering inside the MATCH query makes SQLite re-run the match per row.
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
         params = [self.expression(groups)]
-        if bound is not None:
+        if ranked:
+            sql += " ORDER BY rank"
+        if limit is not None:
             sql += " LIMIT %s"
-            params.append(bound)
+            params.append(limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def search(self, base, groups, offset, limit):
-        """(page ids by bm25, total, facet scope, whether the scope is partial).
-
-        The best RANK_CANDIDATES matches are taken from FTS5 first and then
-        filtered by id; that is exact whenever the page fills from them. Otherwise
-        (few matches, or selective filters) every match is ranked.
-        """
-        bound = max(RANK_CANDIDATES, offset + limit)
-        candidates = self._by_rank(groups, bound)
-        truncated = len(candidates) == bound
-        visible = self._visible(base, candidates)
-        if truncated and len(visible) < offset + limit:
-            # Selective filters: rank only the filtered matches, all of them.
-            allowed = set(self.match(base, groups).values_list("pk", flat=True))
-            visible = [pk for pk in self._by_rank(groups, None) if pk in allowed]
-            truncated = False
-        total = self.match(base, groups).count() if truncated else len(visible)
-        return visible[offset : offset + limit], total, visible, truncated
-
-    def _visible(self, base, candidates):
-        allowed = set(base.filter(pk__in=candidates).values_list("pk", flat=True))
-        return [pk for pk in candidates if pk in allowed]
+    def search(self, base, groups, needed):
+        """(ids in rank order, at least `needed` of them if there are; total)."""
+        probe = self._rowids(FTS_TABLE, groups, limit=RANK_CANDIDATES + 1)
+        if len(probe) <= RANK_CANDIDATES:
+            ranked = in_order(base, self._rowids(FTS_TABLE, groups, ranked=True))
+            return ranked, len(ranked)
+        strong = self._rowids(STRONG_TABLE, groups, ranked=True, limit=RANK_CANDIDATES)
+        return tiered(self.match(base, groups), in_order(base, strong), needed)
 
 
 class PostgresBackend:
-    """Stored `search_vector` (title A, names B, lead C, body D) with a GIN index."""
+    """Stored `search_vector` (title A, names B, lead C, body D) and
+    `search_strong` (A, B and C only), each with a GIN index."""
 
     def write(self, cursor, documents):
         cursor.executemany(
-            "UPDATE articles_article SET search_vector = "
-            "setweight(to_tsvector('simple', %s), 'A') || "
+            "UPDATE articles_article SET search_strong = strong, "
+            "search_vector = strong || setweight(to_tsvector('simple', %s), 'D') "
+            "FROM (SELECT setweight(to_tsvector('simple', %s), 'A') || "
             "setweight(to_tsvector('simple', %s), 'B') || "
-            "setweight(to_tsvector('simple', %s), 'C') || "
-            "setweight(to_tsvector('simple', %s), 'D') WHERE id = %s",
+            "setweight(to_tsvector('simple', %s), 'C') AS strong) AS document "
+            "WHERE id = %s",
             [
-                (doc.title, doc.names, doc.lead, doc.body, doc.article_id)
+                (doc.body, doc.title, doc.names, doc.lead, doc.article_id)
                 for doc in documents
             ],
         )
 
-    def tsquery(self, groups, weights=""):
-        suffix = f":{weights}" if weights else ""
-        text = " & ".join(
-            "(" + " | ".join(f"{term}{suffix}" for term in group) + ")"
-            for group in groups
-        )
+    def tsquery(self, groups):
+        text = " & ".join("(" + " | ".join(group) + ")" for group in groups)
         return SearchQuery(text, search_type="raw", config="simple")
 
     def match(self, queryset, groups):
         return queryset.filter(search_vector=self.tsquery(groups))
 
-    def search(self, base, groups, offset, limit):
-        """(page ids by ts_rank, total, facet scope, whether the scope is partial).
+    def _ranked(self, matches, field, groups):
+        rank = SearchRank(F(field), self.tsquery(groups))
+        return matches.annotate(rank=rank).order_by("-rank", *NEWEST)
 
-        Many matches: ts_rank reads only the best RANK_CANDIDATES candidates (title
-        and name matches first, then the newest), the same set for every page in
-        that window. Pages past the window, or fewer matches, rank every match.
-        """
-        matches = self.match(base, groups)
-        total = matches.count()
-        bounded = total > RANK_CANDIDATES and offset + limit <= RANK_CANDIDATES
-        candidates = self._candidates(matches, groups) if bounded else matches
-        ranked = candidates.annotate(
-            rank=SearchRank(F("search_vector"), self.tsquery(groups))
-        ).order_by("-rank", "-published_at", "-pk")
-        ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
-        scope = matches.order_by().values("pk")[:RANK_CANDIDATES]
-        return ids, total, scope, total > RANK_CANDIDATES
+    def search(self, base, groups, needed):
+        """(ids in rank order, at least `needed` of them if there are; total)."""
+        from articles.models import Article
 
-    def _candidates(self, matches, groups):
-        newest = ("-published_at", "-pk")
-        strong = matches.filter(search_vector=self.tsquery(groups, "AB"))
-        strong_ids = strong.order_by(*newest).values("pk")[:RANK_CANDIDATES]
-        recent_ids = matches.order_by(*newest).values("pk")[:RANK_CANDIDATES]
-        return matches.model.objects.filter(Q(pk__in=strong_ids) | Q(pk__in=recent_ids))
+        probe = self.match(Article.objects.order_by(), groups)
+        if len(ids_of(probe[: RANK_CANDIDATES + 1])) <= RANK_CANDIDATES:
+            matches = self.match(base, groups)
+            ranked = ids_of(self._ranked(matches, "search_vector", groups))
+            return ranked, len(ranked)
+        strong_matches = base.filter(search_strong=self.tsquery(groups))
+        strong = self._ranked(strong_matches, "search_strong", groups)
+        strong_ids = ids_of(strong[:RANK_CANDIDATES])
+        return tiered(self.match(base, groups), strong_ids, needed)
 
 
 def backend():

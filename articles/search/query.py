@@ -3,17 +3,16 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import QuerySet
 
-from . import backends, highlight, text
-from .backends import backend
+from . import highlight, text
+from .backends import backend, newest_and_total
+from .facets import FacetValue, facet_counts  # noqa: F401 (re-exported)
 from .indexing import plain_text
 from .suggest import did_you_mean
 
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
-FACET_SIZE = 10
 # Facets of a common term count the first FACET_SCOPE matches, not the corpus.
 FACET_SCOPE = 1000
 
@@ -23,13 +22,6 @@ class Hit:
     article: object
     title_html: str
     snippet_html: str
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
 
 
 @dataclass
@@ -59,25 +51,6 @@ class SearchResults:
         return self.page > 1
 
 
-def _event_kind_labels():
-    from relations.models import Event
-
-    return dict(Event.Kind.choices)
-
-
-# Facet name (= filter parameter) -> (value field, label field or None).
-FACETS = {
-    "country": ("countries__code", "countries__name"),
-    "person": ("people__slug", "people__full_name"),
-    "organization": ("organizations__slug", "organizations__name"),
-    "event_kind": ("events__kind", None),
-    "topic": ("topics__slug", "topics__name"),
-    "source": ("source__slug", "source__name"),
-    "language": ("language", None),
-    "year": (ExtractYear("published_at"), None),
-}
-
-
 def published_base(filters):
     """Published articles narrowed by `filters` (see search_articles)."""
     from articles.filters import ArticleFilterSet
@@ -97,39 +70,6 @@ def published_base(filters):
             )
         return filterset.qs, None
     raise TypeError("filters must be None, a mapping or an Article queryset")
-
-
-def facet_counts(scope_ids):
-    """One grouped query per facet over the matching ids, top FACET_SIZE each.
-
-    `scope_ids` is a list of ids or a bounded `values("pk")` subquery.
-    """
-    from articles.models import Article
-
-    scope = Article.objects.filter(pk__in=scope_ids)
-    kinds = _event_kind_labels()
-    facets = {}
-    for name, (value_field, label_field) in FACETS.items():
-        value = F(value_field) if isinstance(value_field, str) else value_field
-        label = F(label_field) if label_field else value
-        rows = (
-            scope.order_by()
-            .values(facet_value=value, facet_label=label)
-            .annotate(facet_count=Count("pk", distinct=True))
-            .filter(facet_value__isnull=False)
-            .order_by("-facet_count", "facet_label")[:FACET_SIZE]
-        )
-        facets[name] = [
-            FacetValue(
-                value=str(row["facet_value"]),
-                label=str(kinds.get(row["facet_label"], row["facet_label"]))
-                if name == "event_kind"
-                else str(row["facet_label"]),
-                count=row["facet_count"],
-            )
-            for row in rows
-        ]
-    return facets
 
 
 def _summary(article, terms):
@@ -170,20 +110,6 @@ def _clamp(value, low, high, default):
         return default
 
 
-def by_date(matches, offset, limit):
-    """(page ids newest first, total, facet scope, whether the scope is partial).
-
-    The newest FACET_SCOPE ids are read once and serve the page, the total and the
-    facets; only a longer list needs a separate count.
-    """
-    bound = max(FACET_SCOPE, offset + limit)
-    newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
-    ids = list(newest[:bound])
-    partial = len(ids) == bound
-    total = matches.count() if partial else len(ids)
-    return ids[offset : offset + limit], total, ids[:FACET_SCOPE], partial
-
-
 def search_articles(
     text_query,
     *,
@@ -219,17 +145,16 @@ def search_articles(
         return results
     engine = backend()
     offset = (results.page - 1) * results.page_size
+    # One ordered id list serves the page, the facets and (mostly) the total.
+    needed = max(FACET_SCOPE, offset + results.page_size)
     if groups and sort != "date":
-        ids, results.total, scope, partial = engine.search(
-            base, groups, offset, results.page_size
-        )
+        ordered, results.total = engine.search(base, groups, needed)
     else:
         results.sort = "date"
-        ids, results.total, scope, partial = by_date(
-            engine.match(base, groups) if groups else base,
-            offset,
-            results.page_size,
-        )
+        matches = engine.match(base, groups) if groups else base
+        ordered, results.total = newest_and_total(matches, needed)
+    ids = ordered[offset : offset + results.page_size]
+    scope = ordered[:FACET_SCOPE]
     if results.total == 0:
         results.suggestion = did_you_mean(groups) if groups else None
         return results
@@ -240,8 +165,6 @@ def search_articles(
     results.hits = _hits(ids, groups if highlight else [], articles)
     if facets:
         results.facets = facet_counts(scope)
-        results.facets_partial = partial
-        results.facets_scope = (
-            len(scope) if isinstance(scope, list) else backends.RANK_CANDIDATES
-        )
+        results.facets_partial = results.total > len(scope)
+        results.facets_scope = len(scope)
     return results

@@ -60,10 +60,16 @@ class SqliteBackend:
     """FTS5 tables, rowid = article id, bm25 as `rank`: every field in
     FTS_TABLE, the strong fields again in STRONG_TABLE."""
 
-    def write(self, cursor, documents):
-        ids = [(doc.article_id,) for doc in documents]
+    def forget(self, cursor, ids):
+        """Drop the rows of deleted articles."""
         for table in (FTS_TABLE, STRONG_TABLE):
-            cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", ids)
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk in ids]
+            )
+
+    def write(self, cursor, ids, documents):
+        """Replace the rows of `ids` by `documents` (some ids may have none)."""
+        self.forget(cursor, ids)
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, title, names, lead, body) "
             "VALUES (%s, %s, %s, %s, %s)",
@@ -90,35 +96,97 @@ class SqliteBackend:
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         return queryset.filter(pk__in=RawSQL(sql, [self.expression(groups)]))
 
-    def _rowids(self, table, groups, *, ranked=False, limit=None):
-        # FTS5 alone, ordered by its `rank` column or not at all: joining or
-        # filtering inside the MATCH query makes SQLite re-run the match per row.
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
-        params = [self.expression(groups)]
-        if ranked:
-            sql += " ORDER BY rank"
-        if limit is not None:
-            sql += " LIMIT %s"
-            params.append(limit)
+    def search(self, base, groups, needed, restricted):
+        """(ids in rank order, at least `needed` of them if there are; total).
+
+        `restricted`: `base` holds filters beyond "public". Without them the
+        index answers alone (it holds only articles with the published status),
+        less the matches scheduled for later.
+        """
+        indexed, public = self._counts(groups)
+        few = indexed <= RANK_CANDIDATES
+        ranked = self._ranked(FTS_TABLE if few else STRONG_TABLE, groups)
+        if restricted:
+            ranked = in_order(base, ranked)
+            if few:
+                return ranked, len(ranked)
+            return tiered(self.match(base, groups), ranked, needed)
+        if not few and len(ranked) < needed:
+            seen = set(ranked)
+            newest = self._newest_public(groups, needed)
+            ranked += [pk for pk in newest if pk not in seen]
+        return ranked[:needed], public
+
+    def _counts(self, groups):
+        """(matches in the index, those of them that are public), one query.
+
+        `+id` makes SQLite start from the few articles not yet public and look
+        them up in the match list, instead of reading every match's row.
+        """
+        expression = self.expression(groups)
+        sql = (
+            f"SELECT (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s), "
+            "(SELECT count(*) FROM articles_article WHERE status = %s "
+            f"AND published_at > %s AND +id IN (SELECT rowid FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s))"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *self._scheduled_params(), expression])
+            indexed, scheduled = cursor.fetchone()
+        return indexed, indexed - scheduled
+
+    def _ranked(self, table, groups):
+        # FTS5 alone, ordered by its `rank` column: joining inside the MATCH
+        # query makes SQLite re-run the match per row. NOT IN only drops rows.
+        sql = (
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid NOT IN "
+            "(SELECT id FROM articles_article WHERE status = %s AND published_at > %s) "
+            "ORDER BY rank LIMIT %s"
+        )
+        params = [self.expression(groups), *self._scheduled_params(), RANK_CANDIDATES]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def search(self, base, groups, needed):
-        """(ids in rank order, at least `needed` of them if there are; total)."""
-        probe = self._rowids(FTS_TABLE, groups, limit=RANK_CANDIDATES + 1)
-        if len(probe) <= RANK_CANDIDATES:
-            ranked = in_order(base, self._rowids(FTS_TABLE, groups, ranked=True))
-            return ranked, len(ranked)
-        strong = self._rowids(STRONG_TABLE, groups, ranked=True, limit=RANK_CANDIDATES)
-        return tiered(self.match(base, groups), in_order(base, strong), needed)
+    def _newest_public(self, groups, limit):
+        # The (status, published_at) index alone, newest first: `+id` keeps
+        # SQLite from looking up every match's row (its large body first).
+        sql = (
+            "SELECT id FROM articles_article WHERE status = %s AND published_at <= %s "
+            f"AND +id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+            "ORDER BY status, published_at DESC LIMIT %s"
+        )
+        params = [*self._scheduled_params(), self.expression(groups), limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _scheduled_params(self):
+        """The published status and now, as the SQLite backend stores them."""
+        from django.utils import timezone
+
+        from articles.models import Article
+
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        return [Article.Status.PUBLISHED, now]
 
 
 class PostgresBackend:
     """Stored `search_vector` (title A, names B, lead C, body D) and
     `search_strong` (A, B and C only), each with a GIN index."""
 
-    def write(self, cursor, documents):
+    def forget(self, cursor, ids):
+        """Nothing to do: a deleted article's vectors went with its row."""
+
+    def write(self, cursor, ids, documents):
+        """Replace the vectors of `ids` by `documents` (some ids may have none)."""
+        unlisted = sorted(set(ids) - {doc.article_id for doc in documents})
+        if unlisted:
+            cursor.execute(
+                "UPDATE articles_article SET search_vector = NULL, "
+                "search_strong = NULL WHERE id = ANY(%s)",
+                [unlisted],
+            )
         cursor.executemany(
             "UPDATE articles_article SET search_strong = strong, "
             "search_vector = strong || setweight(to_tsvector('simple', %s), 'D') "
@@ -143,8 +211,12 @@ class PostgresBackend:
         rank = SearchRank(F(field), self.tsquery(groups))
         return matches.annotate(rank=rank).order_by("-rank", *NEWEST)
 
-    def search(self, base, groups, needed):
-        """(ids in rank order, at least `needed` of them if there are; total)."""
+    def search(self, base, groups, needed, restricted):
+        """(ids in rank order, at least `needed` of them if there are; total).
+
+        Row checks are cheap here (large columns live out of line), so `base`
+        is applied in the same queries whether `restricted` or not.
+        """
         from articles.models import Article
 
         probe = self.match(Article.objects.order_by(), groups)

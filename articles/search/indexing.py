@@ -60,8 +60,11 @@ def build_document(article):
 def reindex_articles(ids):
     """Rebuild the index rows of the articles with these ids, in batches.
 
-    Runs in the caller's transaction (or its own), so an article and its index row
-    are written together or not at all. Ids of deleted articles are ignored.
+    Only articles with the published status are indexed (those scheduled for
+    later too: they become public without a write); a draft or archived article
+    has no row, so counting matches never needs the article table. Runs in the
+    caller's transaction (or its own), so an article and its index row are
+    written together or not at all. Ids of deleted articles are ignored.
     """
     from articles.models import Article
 
@@ -69,10 +72,23 @@ def reindex_articles(ids):
     engine = backend()
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
-            batch = Article.objects.filter(pk__in=ids[start : start + BATCH])
-            articles = batch.order_by().prefetch_related(*TAG_FIELDS)
-            engine.write(cursor, [build_document(article) for article in articles])
+            chunk = ids[start : start + BATCH]
+            batch = Article.objects.filter(
+                pk__in=chunk, status=Article.Status.PUBLISHED
+            ).order_by()
+            documents = [
+                build_document(article)
+                for article in batch.prefetch_related(*TAG_FIELDS)
+            ]
+            engine.write(cursor, chunk, documents)
     return len(ids)
+
+
+def unindex_deleted_article(sender, instance, **kwargs):
+    """post_delete receiver: drop the article's index rows (SQLite keeps them in
+    tables of their own; on PostgreSQL they went with the row)."""
+    with connection.cursor() as cursor:
+        backend().forget(cursor, [instance.pk])
 
 
 def index_article(article):

@@ -52,23 +52,31 @@ class SearchResults:
 
 
 def published_base(filters):
-    """Published articles narrowed by `filters` (see search_articles)."""
+    """(published articles narrowed by `filters`, an error or None, whether
+    anything narrows them) (see search_articles)."""
     from articles.filters import ArticleFilterSet
     from articles.models import Article
 
     published = Article.objects.published()
-    if filters is None:
-        return published, None
+    if isinstance(filters, Mapping):
+        filters = {key: value for key, value in filters.items() if value != ""}
+    if filters is None or filters == {}:
+        return published, None, False
     if isinstance(filters, QuerySet):
-        return published.filter(pk__in=filters.values("pk")), None
+        return published.filter(pk__in=filters.values("pk")), None, True
     if isinstance(filters, Mapping):
         filterset = ArticleFilterSet(filters, queryset=published)
         if not filterset.is_valid():
-            return published.none(), "Some filters are not valid: " + "; ".join(
-                f"{name}: {' '.join(errors)}"
-                for name, errors in filterset.errors.items()
+            return (
+                published.none(),
+                "Some filters are not valid: "
+                + "; ".join(
+                    f"{name}: {' '.join(errors)}"
+                    for name, errors in filterset.errors.items()
+                ),
+                True,
             )
-        return filterset.qs, None
+        return filterset.qs, None, True
     raise TypeError("filters must be None, a mapping or an Article queryset")
 
 
@@ -134,7 +142,7 @@ def search_articles(
     """
     results = SearchResults(page=_clamp(page, 1, MAX_PAGE, 1), sort=sort)
     results.page_size = _clamp(page_size, 1, 100, 20)
-    base, error = published_base(filters)
+    base, error, restricted = published_base(filters)
     raw = (text_query or "")[:MAX_QUERY_CHARS]
     groups = text.query_groups(raw)
     results.query_words = [group[0] for group in groups]
@@ -148,7 +156,7 @@ def search_articles(
     # One ordered id list serves the page, the facets and (mostly) the total.
     needed = max(FACET_SCOPE, offset + results.page_size)
     if groups and sort != "date":
-        ordered, results.total = engine.search(base, groups, needed)
+        ordered, results.total = engine.search(base, groups, needed, restricted)
     else:
         results.sort = "date"
         matches = engine.match(base, groups) if groups else base

@@ -71,3 +71,40 @@ def test_small_result_sets_have_exact_facets(many):
     results = search_articles("harbour")
     assert not results.facets_partial
     assert results.facets["language"][0].count == 8
+
+
+def test_articles_not_public_are_left_out_past_the_bounds(
+    small_bounds, many, unpublished
+):
+    # Past the bounds the index answers alone: drafts, reviews and archived
+    # articles have no row, and a scheduled one is taken off the count.
+    hidden = unpublished(title="Harbour plans")
+    for sort in ("relevance", "date"):
+        results = search_articles("harbour", sort=sort, page_size=20)
+        assert results.total == 8
+        assert {hit.article for hit in results.hits} == set(many)
+        assert not {hit.article for hit in results.hits} & set(hidden)
+
+
+def test_only_articles_with_the_published_status_have_index_rows(publish, unpublished):
+    from django.db import connection
+
+    drafts = unpublished(title="Harbour plans")
+    public = publish(title="Harbour opened")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {backends.FTS_TABLE}")
+            indexed = {row[0] for row in cursor.fetchall()}
+    else:
+        from articles.models import Article
+
+        rows = Article.objects.filter(search_vector__isnull=False)
+        indexed = set(rows.values_list("pk", flat=True))
+    # The scheduled article (published status, later date) keeps its row.
+    assert indexed == {public.pk, drafts[-1].pk}
+
+
+def test_a_deleted_article_leaves_the_index(small_bounds, many):
+    many[0].delete()
+    results = search_articles("harbour", page_size=20)
+    assert results.total == 7 and many[0] not in [hit.article for hit in results.hits]

@@ -68,32 +68,48 @@ def _facets_sql(ids):
         value, label = f"e.{quote(value_column)}", f"e.{quote(label_column)}"
         article_id = f"t.{quote(field.m2m_column_name())}"
         target_id = f"t.{quote(field.m2m_reverse_name())}"
-        branches.append(
-            f"SELECT '{name}' AS facet, CAST({value} AS TEXT) AS value, "
-            f"CAST({label} AS TEXT) AS label, COUNT(DISTINCT {article_id}) AS n "
-            f"FROM {through} t JOIN scope s ON s.id = {article_id} "
-            f"JOIN {target} e ON e.id = {target_id} GROUP BY {value}, {label}"
+        # Count per tag first, then read the names of the tags counted.
+        grouped = value_column == label_column
+        counted = (
+            f"SELECT {target_id} AS target, COUNT(DISTINCT {article_id}) AS n "
+            f"FROM {through} t WHERE {article_id} IN (SELECT id FROM scope) "
+            f"GROUP BY {target_id}"
         )
+        if grouped:  # several tags share a value (event kinds): add them up
+            branches.append(
+                f"SELECT '{name}', CAST({value} AS TEXT), CAST({label} AS TEXT), "
+                f"COUNT(DISTINCT {article_id}) FROM {through} t "
+                f"JOIN {target} e ON e.id = {target_id} "
+                f"WHERE {article_id} IN (SELECT id FROM scope) GROUP BY {value}"
+            )
+        else:
+            branches.append(
+                f"SELECT '{name}', CAST({value} AS TEXT), CAST({label} AS TEXT), g.n "
+                f"FROM ({counted}) g JOIN {target} e ON e.id = g.target"
+            )
+    # The article's own columns are read once for the three facets using them;
+    # they read it under the table's name so that Django's year expression applies.
     source = quote(Article._meta.get_field("source").related_model._meta.db_table)
     branches.append(
         "SELECT 'source', CAST(e.slug AS TEXT), CAST(e.name AS TEXT), COUNT(*) "
-        f"FROM {article} JOIN scope s ON s.id = {article}.id "
-        f"JOIN {source} e ON e.id = {article}.source_id GROUP BY e.slug, e.name"
+        f"FROM scoped {article} JOIN {source} e ON e.id = {article}.source_id "
+        "GROUP BY e.slug, e.name"
     )
     branches.append(
         f"SELECT 'language', {article}.language, {article}.language, COUNT(*) "
-        f"FROM {article} JOIN scope s ON s.id = {article}.id "
-        f"GROUP BY {article}.language"
+        f"FROM scoped {article} GROUP BY {article}.language"
     )
     year, year_params = _year_sql()
     branches.append(
         f"SELECT 'year', CAST({year} AS TEXT), CAST({year} AS TEXT), COUNT(*) "
-        f"FROM {article} JOIN scope s ON s.id = {article}.id GROUP BY {year}"
+        f"FROM scoped {article} GROUP BY {year}"
     )
     params += year_params * 3
     scope, scope_params = _scope_sql(ids)
     sql = (
-        f"WITH scope(id) AS ({scope}), counts(facet, value, label, n) AS ("
+        f"WITH scope(id) AS ({scope}), scoped AS MATERIALIZED "
+        f"(SELECT id, source_id, language, published_at FROM {article} "
+        "WHERE id IN (SELECT id FROM scope)), counts(facet, value, label, n) AS ("
         + " UNION ALL ".join(branches)
         + ") SELECT facet, value, label, n FROM (SELECT facet, value, label, n, "
         "ROW_NUMBER() OVER (PARTITION BY facet ORDER BY n DESC, label, value) AS place "

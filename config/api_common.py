@@ -179,12 +179,12 @@ class CappedPagination(PageNumberPagination):
 
 
 class ConditionalGetMixin:
-    """Answers to GET (details, lists, searches) carry an ETag of the bytes sent; a
-    request whose If-None-Match holds it gets 304 and no body.
+    """Answers carry an ETag; a matching If-None-Match gets 304 and no body."""
 
-    The tag is taken from the rendered body, so it changes with anything shown,
-    and callers shown different things (editors also see drafts) get different
-    tags. The answer still reads the database: 304 saves the transfer."""
+    # (A docstring here becomes the schema's description of views that have none.)
+    # The tag is taken from the rendered body, so it changes with anything shown,
+    # and callers shown different things (editors also see drafts) get different
+    # tags. The answer still reads the database: a 304 saves the transfer.
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

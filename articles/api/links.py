@@ -103,8 +103,12 @@ def _tag_branch(name, article_ids):
 
 
 def _version_branch(root_ids):
+    # Ids first, through the story index: given `story_id IN (...)` next to the
+    # published conditions, SQLite walks the status index over every published
+    # article instead (55 ms against 1 ms at 10,000 articles).
+    versions = Article.objects.filter(story_id__in=root_ids).values("pk")
     return _branch(
-        Article.objects.published().filter(story_id__in=root_ids),
+        Article.objects.published().filter(pk__in=versions),
         kind=VERSIONS,
         owner=F("story_id"),
         order_by=_ordering(Article, ""),

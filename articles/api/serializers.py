@@ -123,10 +123,10 @@ class ArticleListSerializer(serializers.ListSerializer):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    """Reads show tags as objects; writes take tag ids in `<tag>_ids` fields.
+    """Reads show tags as objects; writes take tag ids in `<tag>_ids` fields."""
 
-    Reading tags and other-language versions costs one query per call (per page
-    for a list), see links.load_links."""
+    # Reading tags and other-language versions costs one query per call, for a
+    # whole page in a list (see links.load_links).
 
     url = serializers.SerializerMethodField()
     source = SourceSerializer(read_only=True, allow_null=True)

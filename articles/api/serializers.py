@@ -1,7 +1,7 @@
 """Articles as JSON: tags as small objects, images with renditions, other languages."""
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,6 +11,7 @@ from relations.models import Agreement, Country, Event, Organization, Person, To
 from ..images import rendition_urls
 from ..models import Article, ArticleImage, Source
 from ..services import article_save, article_set_tags, can_publish
+from .links import load_links
 
 # Tag fields of an article and the model each one points to.
 TAG_MODELS = {
@@ -114,8 +115,18 @@ def tag_ids_field(name):
     )
 
 
+class ArticleListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        articles = list(data.all() if isinstance(data, BaseManager) else data)
+        load_links(articles)  # one query for the links of every row
+        return super().to_representation(articles)
+
+
 class ArticleSerializer(serializers.ModelSerializer):
     """Reads show tags as objects; writes take tag ids in `<tag>_ids` fields."""
+
+    # Reading tags and other-language versions costs one query per call, for a
+    # whole page in a list (see links.load_links).
 
     url = serializers.SerializerMethodField()
     source = SourceSerializer(read_only=True, allow_null=True)
@@ -183,6 +194,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["slug", "created_at", "updated_at"]
+        list_serializer_class = ArticleListSerializer
 
     def get_url(self, article) -> str:
         return absolute(self.context.get("request"), article.get_absolute_url())
@@ -205,6 +217,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         return self.context.get("highlights", {}).get(article.pk)
 
     def to_representation(self, article):
+        load_links([article])  # no query when a list has loaded them
         data = super().to_representation(article)
         if article.story is not None and not article.story.is_public:
             # An unpublished original is not even hinted at to the public.
@@ -260,21 +273,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         return article
 
 
-def public_versions_prefetch(lookup):
-    return Prefetch(
-        lookup,
-        queryset=Article.objects.published().only(
-            "id", "title", "slug", "language", "story_id"
-        ),
-        to_attr="public_versions",
-    )
-
-
 def with_api_relations(queryset):
-    """Everything ArticleSerializer shows, in a fixed number of queries."""
-    return queryset.select_related("source", "story").prefetch_related(
-        *TAG_MODELS,
-        "images",
-        public_versions_prefetch("versions"),
-        public_versions_prefetch("story__versions"),
-    )
+    """The rows ArticleSerializer shows with their source, story and images: two
+    queries; the serializer adds the links (tags, other languages) in one more."""
+    return queryset.select_related("source", "story").prefetch_related("images")

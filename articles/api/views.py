@@ -20,7 +20,7 @@ from rest_framework.utils.urls import replace_query_param
 from config.api_common import (
     SLUG_PATTERN,
     CappedPagination,
-    ConditionalRetrieveMixin,
+    ConditionalGetMixin,
 )
 
 from ..filters import ArticleFilterSet
@@ -99,7 +99,7 @@ class SearchPagination(CappedPagination):
 
 @extend_schema_view(list=extend_schema(parameters=[SEARCH_PARAMETER]))
 class ArticleViewSet(
-    ConditionalRetrieveMixin,
+    ConditionalGetMixin,
     WriteThroughSerializerMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -181,7 +181,7 @@ class ArticleViewSet(
         return Response(body)
 
 
-class SourceViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SourceSerializer
     queryset = Source.objects.select_related("country")
     lookup_field = "slug"

@@ -2,7 +2,6 @@
 
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -12,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
 from articles.api.views import PassthroughRenderer, WriteThroughSerializerMixin
-from config.api_common import SLUG_PATTERN, ConditionalRetrieveMixin
+from config.api_common import SLUG_PATTERN, ConditionalGetMixin
 
 from ..models import (
     Agreement,
@@ -35,7 +34,7 @@ class CalendarRenderer(PassthroughRenderer):
 
 
 class EntityViewSet(
-    ConditionalRetrieveMixin,
+    ConditionalGetMixin,
     WriteThroughSerializerMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -109,7 +108,7 @@ class TopicViewSet(EntityViewSet):
     ordering_fields = ["name"]
 
 
-class RelationViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class RelationViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Country pairs; the detail carries the pair's timeline."""
 
     queryset = BilateralRelation.objects.select_related("country_a", "country_b")
@@ -123,16 +122,16 @@ class RelationViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         return serializers.RelationSerializer
 
     def get_object(self):
+        # A pair is one row whichever country comes first, and never a country with
+        # itself: both codes in the pair's two countries find it, in one query.
         codes = self.kwargs["codes"].upper().split("-")
-        countries = dict(
-            Country.objects.filter(code__in=codes).values_list("code", "pk")
+        pair = self.get_queryset().filter(
+            country_a__code__in=codes, country_b__code__in=codes
         )
-        if len(countries) != 2:
-            raise Http404("Unknown country pair.")
-        low, high = sorted(countries.values())
-        return get_object_or_404(
-            self.get_queryset(), country_a_id=low, country_b_id=high
-        )
+        try:
+            return pair.get()
+        except BilateralRelation.DoesNotExist:
+            raise Http404("Unknown country pair.") from None
 
 
 class EventCalendarView(generics.GenericAPIView):

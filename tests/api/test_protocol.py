@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
+from articles.search import reindex_articles
 from tests import factories
 from tests.api.conftest import client_for
 
@@ -45,6 +46,52 @@ def test_entity_details_have_etags(anon_client, db):
     etag = anon_client.get(f"/api/topics/{topic.slug}/")["ETag"]
     response = anon_client.get(f"/api/topics/{topic.slug}/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
+
+
+def test_list_etags_follow_what_the_reader_is_shown(anon_client, editor_client, db):
+    factories.PublishedArticleFactory()
+    factories.ArticleFactory()  # a draft: only editors are shown it
+    first = anon_client.get("/api/articles/")
+    etag = first["ETag"]
+    assert "Authorization" in first["Vary"]
+    again = anon_client.get("/api/articles/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+    editors = editor_client.get("/api/articles/", HTTP_IF_NONE_MATCH=etag)
+    assert editors.status_code == 200 and editors["ETag"] != etag
+    factories.PublishedArticleFactory()
+    changed = anon_client.get("/api/articles/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("url", ["/api/topics/", "/api/articles/?q=energy"])
+def test_entity_lists_and_searches_have_etags(anon_client, db, url):
+    article = factories.PublishedArticleFactory(title="Energy talks")
+    article.topics.add(factories.TopicFactory())
+    reindex_articles([article.pk])
+    etag = anon_client.get(url)["ETag"]
+    assert anon_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "query,count,on_page,more",
+    [
+        ("page_size=2", 3, 2, True),  # a full first page: counted
+        ("page_size=2&page=2", 3, 1, False),
+        ("page_size=5", 3, 3, False),  # a short first page: its length
+        ("page_size=5&language=xx", 0, 0, False),
+    ],
+)
+def test_pages_count_the_whole_list(anon_client, db, query, count, on_page, more):
+    factories.PublishedArticleFactory.create_batch(3)
+    data = anon_client.get(f"/api/articles/?{query}").json()
+    assert data["count"] == count and len(data["results"]) == on_page
+    assert (data["next"] is not None) == more
+
+
+def test_a_page_past_the_end_is_not_found(anon_client, db):
+    factories.PublishedArticleFactory.create_batch(3)
+    assert anon_client.get("/api/articles/?page_size=2&page=3").status_code == 404
 
 
 def test_anonymous_reads_are_throttled_per_ip(anon_client, settings, db):

@@ -10,9 +10,12 @@ from ..search import search_articles
 def run_search(text, *, filterset, sort, page, page_size, articles):
     """Ranked search over `filterset` (a valid ArticleFilterSet); the page's hits
     are read from `articles`."""
+    cleaned = filterset.form.cleaned_data
+    narrowed = any(value not in (None, "") for value in cleaned.values())
     return search_articles(
         text,
-        filters=filterset.qs,
+        # No filter at all lets the engine count from its index alone.
+        filters=filterset.qs if narrowed else None,
         sort=sort,
         page=page,
         page_size=page_size,

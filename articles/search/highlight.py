@@ -35,33 +35,45 @@ def token_terms(token, language):
     return frozenset(forms)
 
 
-def marked(source, terms, language):
+def first_match(tokens, terms, language, limit=SCAN_WORDS):
+    """Index of the first matching token among the first `limit`, or None."""
+    if not terms:
+        return None
+    for index, token in enumerate(tokens[:limit]):
+        if not terms.isdisjoint(token_terms(token.group(), language)):
+            return index
+    return None
+
+
+def marked(source, terms, language, tokens=None):
     """`source` as safe HTML with matched words in <mark>."""
+    if tokens is None:
+        tokens = list(TOKEN.finditer(source))
     parts, position = [], 0
-    for found in TOKEN.finditer(source):
-        parts.append(escape(source[position : found.start()]))
-        word = escape(found.group())
-        hit = is_match(found.group(), terms, language)
-        parts.append(f"<mark>{word}</mark>" if hit else word)
-        position = found.end()
+    if terms:
+        for token in tokens:
+            if terms.isdisjoint(token_terms(token.group(), language)):
+                continue
+            # Text between matches is escaped in one piece, not word by word.
+            parts.append(escape(source[position : token.start()]))
+            parts.append(f"<mark>{escape(token.group())}</mark>")
+            position = token.end()
     parts.append(escape(source[position:]))
     return mark_safe("".join(parts))
 
 
-def snippet(source, terms, language):
-    """About SNIPPET_WORDS words around the first match (or the opening words)."""
-    tokens = list(TOKEN.finditer(source))
+def snippet(source, terms, language, tokens=None, first=None):
+    """About SNIPPET_WORDS words around the first match (or the opening words).
+
+    `tokens` and `first` may come from a caller that has already looked.
+    """
+    if tokens is None:
+        tokens = list(TOKEN.finditer(source))
     if not tokens:
         return mark_safe("")
-    # A match far into a long text (or only in the tags) is not worth a full scan.
-    first = next(
-        (
-            i
-            for i, tok in enumerate(tokens[:SCAN_WORDS])
-            if is_match(tok.group(), terms, language)
-        ),
-        0,
-    )
+    if first is None:
+        # A match far into a long text (or only in the tags) is not worth a full scan.
+        first = first_match(tokens, terms, language) or 0
     start = max(0, first - WORDS_BEFORE)
     end = min(len(tokens), start + SNIPPET_WORDS)
     begin = tokens[start].start() if start else 0
@@ -72,9 +84,16 @@ def snippet(source, terms, language):
     return mark_safe(f"{before}{body}{after}")
 
 
-def is_match_any(source, terms, language, limit=SCAN_WORDS):
-    tokens = TOKEN.finditer(source)
-    return any(
-        is_match(tok.group(), terms, language)
-        for _, tok in zip(range(limit), tokens, strict=False)
-    )
+def summary(parts, terms, language):
+    """(text, its tokens, index of the first match) of the first of `parts`
+    holding a match within its first SCAN_WORDS words, else of the first one
+    that is not empty (index 0)."""
+    found = []
+    for part in parts:
+        if part:
+            tokens = list(TOKEN.finditer(part))
+            first = first_match(tokens, terms, language)
+            if first is not None:
+                return part, tokens, first
+            found.append((part, tokens, 0))
+    return found[0] if found else ("", [], 0)

@@ -1,10 +1,10 @@
 """Keeping the search index in step with articles, inside the caller's transaction."""
 
 import html
+import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.utils.html import strip_tags
 
 from . import text
 from .backends import backend
@@ -24,9 +24,17 @@ class Document:
     body: str
 
 
+TAG = re.compile(r"<[^>]*>")
+
+
 def plain_text(markup):
-    """Sanitised article HTML as the words a reader sees."""
-    return html.unescape(strip_tags(markup or ""))
+    """Sanitised article HTML as the words a reader sees.
+
+    The body has been through nh3, so every tag is well formed and a pattern
+    finds them all (many times faster than an HTML parser). A tag becomes a
+    space: the last word of a paragraph and the first of the next stay apart.
+    """
+    return html.unescape(TAG.sub(" ", markup or ""))
 
 
 def entity_names(article):

@@ -80,15 +80,10 @@ def published_base(filters):
     raise TypeError("filters must be None, a mapping or an Article queryset")
 
 
-def _summary(article, terms):
-    """The lead if it holds a match, else the body if it does, else the lead."""
-    body = plain_text(article.body)
-    lang = article.language
-    if article.lead and highlight.is_match_any(article.lead, terms, lang):
-        return article.lead
-    if body and highlight.is_match_any(body, terms, lang):
-        return body
-    return article.lead or body
+def _parts(article):
+    # The body is only turned into text when the lead holds no match.
+    yield article.lead
+    yield plain_text(article.body)
 
 
 def _hits(ids, groups, articles):
@@ -100,12 +95,13 @@ def _hits(ids, groups, articles):
         if article is None:  # outside the caller's queryset for the page
             continue
         lang = article.language
-        summary = _summary(article, terms)
+        # The lead if it holds a match, else the body if it does, else the lead.
+        source, tokens, first = highlight.summary(_parts(article), terms, lang)
         hits.append(
             Hit(
                 article=article,
                 title_html=highlight.marked(article.title, terms, lang),
-                snippet_html=highlight.snippet(summary, terms, lang),
+                snippet_html=highlight.snippet(source, terms, lang, tokens, first),
             )
         )
     return hits

@@ -155,8 +155,10 @@ def search_articles(
         ordered, results.total = engine.search(base, groups, needed, restricted)
     else:
         results.sort = "date"
-        matches = engine.match(base, groups) if groups else base
-        ordered, results.total = newest_and_total(matches, needed)
+        if groups:
+            ordered, results.total = engine.newest(base, groups, needed, restricted)
+        else:
+            ordered, results.total = newest_and_total(base, needed)
     ids = ordered[offset : offset + results.page_size]
     scope = ordered[:FACET_SCOPE]
     if results.total == 0:

@@ -108,3 +108,24 @@ def test_a_deleted_article_leaves_the_index(small_bounds, many):
     many[0].delete()
     results = search_articles("harbour", page_size=20)
     assert results.total == 7 and many[0] not in [hit.article for hit in results.hits]
+
+
+def test_filtered_and_sorted_by_date_past_the_bounds(small_bounds, many, publish):
+    person = PersonFactory(full_name="Yalchin Rafiyev")
+    tagged = [
+        publish(
+            title=f"Harbour visit {n}",
+            published_at=days_ago(100 + n),
+            tags={"people": [person]},
+        )
+        for n in range(5)
+    ]
+    results = search_articles(
+        "harbour", filters={"person": person.slug}, sort="date", page_size=2
+    )
+    assert results.total == 5
+    assert [hit.article for hit in results.hits] == tagged[:2]
+    last = search_articles(
+        "harbour", filters={"person": person.slug}, sort="date", page=3, page_size=2
+    )
+    assert [hit.article for hit in last.hits] == tagged[4:]

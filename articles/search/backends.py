@@ -70,6 +70,8 @@ class SqliteBackend:
     def write(self, cursor, ids, documents):
         """Replace the rows of `ids` by `documents` (some ids may have none)."""
         self.forget(cursor, ids)
+        if not documents:
+            return
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, title, names, lead, body) "
             "VALUES (%s, %s, %s, %s, %s)",

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models import Q, Value, prefetch_related_objects
 
 from relations.models import (
     Agreement,
@@ -201,6 +201,7 @@ class NameCatalog:
                 self._add(kind, entity, name)
         self.surnames = surname_index(self.people)
         self._given = {}
+        self._start_cache = {}
 
     def _add(self, kind, entity, original):
         if ACRONYM_RE.fullmatch(original):
@@ -229,19 +230,31 @@ class NameCatalog:
         name matches an inflected word too: "aserbaidschanischen", "Iraqis".
         """
         token = tokens[position]
+        by_key, by_stem = self._starts(token.key)
+        by_text = self.root.get(token.text)
         best, found = 0, []
-        # A word already written like a key ("trade") is looked up both ways and
-        # counts twice, as it always has: lower-case topic words score higher.
-        for key in (token.key, token.text):
-            node = self.root.get(key)
-            if node is not None:
-                size, names = self._walk(tokens, position, node, key == token.key)
-                best, found = _longer(best, found, size, names)
-        for stem in _stems(token.key) if stems else ():
-            node = self.root.get(stem)
-            names = [n for n in node.names if not n.acronym] if node else []
-            best, found = _longer(best, found, 1 if names else 0, names)
+        if by_key is not None:
+            best, found = self._walk(tokens, position, by_key, True)
+        if by_text is not None:
+            # A word already written like a key ("trade") is found both ways and
+            # counts twice, as it always has: lower-case topic words score higher.
+            size, names = self._walk(tokens, position, by_text, by_text is by_key)
+            best, found = _longer(best, found, size, names)
+        if stems and by_stem:
+            best, found = _longer(best, found, 1, by_stem)
         return best, found
+
+    def _starts(self, key):
+        """(trie node of `key`, one-word names of its stems), remembered per key:
+        the same words come back article after article."""
+        starts = self._start_cache.get(key)
+        if starts is None:
+            if len(self._start_cache) > 200_000:
+                self._start_cache.clear()
+            nodes = [self.root.get(stem) for stem in _stems(key)]
+            by_stem = [n for node in nodes if node for n in node.names if not n.acronym]
+            starts = self._start_cache[key] = (self.root.get(key), by_stem)
+        return starts
 
     def _walk(self, tokens, position, node, by_key):
         first = tokens[position]
@@ -413,10 +426,85 @@ class ArticleLookups:
         return _stored_tag_keys(article) if article.pk else set()
 
     def events_near(self, article):
-        return list(_candidate_events(article))
+        return [EventFacts.of(event) for event in _candidate_events(article)]
 
     def story_candidates(self, article):
         return [TaggedArticle.of(other) for other in _story_candidates(article)]
+
+
+class BatchLookups:
+    """Events and other articles for a batch of new articles, read up front in a
+    fixed number of queries. The batch's articles join the same-story candidates
+    as they are tagged (`remember`), as if they had been imported one by one."""
+
+    def __init__(self, articles):
+        self.events = _BatchEvents(articles)
+        self.stories = _PriorStories(articles)
+        self.tagged = []
+
+    def stored_tags(self, article):
+        return set()  # a new article has no tags yet
+
+    def events_near(self, article):
+        return self.events.near(article)
+
+    def story_candidates(self, article):
+        earlier = [
+            other
+            for other in reversed(self.tagged)
+            if other.article.language != article.language
+        ]
+        return self.stories.candidates(article, earlier)
+
+    def remember(self, article, suggestions):
+        """`article` now has `suggestions`: later articles may share its story."""
+        tags = {
+            (s.kind, s.entity.pk): str(s.entity)
+            for s in suggestions
+            if s.kind in TAG_FIELDS
+        }
+        self.tagged.append(TaggedArticle(article, tags))
+
+
+def tag_rows(article, suggestions):
+    """(through model, row) of each tag among `suggestions`, for a bulk insert."""
+    for suggestion in suggestions:
+        if suggestion.kind in TAG_FIELDS:
+            field = Article._meta.get_field(TAG_FIELDS[suggestion.kind])
+            through = field.remote_field.through
+            columns = {
+                f"{field.m2m_field_name()}_id": article.pk,
+                f"{field.m2m_reverse_field_name()}_id": suggestion.entity.pk,
+            }
+            yield through, through(**columns)
+
+
+def _windows(values, width):
+    """[(low, high)] covering every value +- width, overlapping windows merged."""
+    windows = []
+    for value in sorted(values):
+        low, high = value - width, value + width
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+    return windows
+
+
+def _in_windows(queryset, field, windows, chunk=100):
+    """Rows of `queryset` whose `field` falls in any window (OR-ed a chunk at a
+    time: SQLite bounds the depth of one expression)."""
+    rows = []
+    for start in range(0, len(windows), chunk):
+        condition = Q()
+        for low, high in windows[start : start + chunk]:
+            condition |= Q(**{f"{field}__range": (low, high)})
+        rows += list(queryset.filter(condition))
+    return rows
+
+
+def _within(value, width, center):
+    return center - width <= value <= center + width
 
 
 def _score_mentions(tokens, mentions, catalog):
@@ -489,20 +577,74 @@ def _candidate_events(article):
 
 
 @dataclass
+class EventFacts:
+    """What the event rules compare with an article, read once per event."""
+
+    event: Event
+    title: str  # folded words of the title, space-separated
+    city: str  # folded
+    countries: list  # [(id, name)]
+    participants: list  # [(id, name)]
+
+    @classmethod
+    def of(cls, event):
+        """From an event whose countries and participants are prefetched."""
+        return cls(
+            event=event,
+            title=_phrase_keys(event.title),
+            city=fold(event.city) if event.city else "",
+            countries=[(c.pk, str(c)) for c in event.countries.all()],
+            participants=[(p.pk, str(p)) for p in event.participants.all()],
+        )
+
+
+class _BatchEvents:
+    """`_candidate_events` for every article of a batch, in three queries."""
+
+    def __init__(self, articles):
+        days = {_article_day(article) for article in articles}
+        ordered = Event.objects.order_by("-start_date", "title")
+        windows = _windows([day for day in days if day], EVENT_WINDOW)
+        dated = _in_windows(ordered, "start_date", windows)
+        dated.sort(key=lambda event: event.title)
+        dated.sort(key=lambda event: event.start_date, reverse=True)
+        latest = Event.objects.order_by("-start_date")[:500]
+        undated = list(latest) if None in days else []
+        prefetch_related_objects(dated + undated, "countries", "participants")
+        self.dated = [EventFacts.of(event) for event in dated]
+        self.undated = [EventFacts.of(event) for event in undated]
+
+    def near(self, article):
+        day = _article_day(article)
+        if day is None:
+            return self.undated
+        return [
+            facts
+            for facts in self.dated
+            if _within(facts.event.start_date, EVENT_WINDOW, day)
+        ]
+
+
 class TextKeys:
     """The article's folded words, joined once for phrase lookups and as a set."""
 
-    joined: str
-    words: set
-
-    @classmethod
-    def of(cls, tokens):
+    def __init__(self, tokens):
         keys = [token.key for token in tokens]
-        return cls(f" {' '.join(keys)} ", set(keys))
+        self.joined = f" {' '.join(keys)} "
+        self.words = set(keys)
+        self._kinds = {}
 
-    def has_phrase(self, phrase):
-        wanted = _phrase_keys(phrase)
-        return bool(wanted) and f" {wanted} " in self.joined
+    def has_phrase(self, wanted):
+        """Whether the folded words `wanted` (space-separated) occur in a row."""
+        first = wanted.partition(" ")[0]
+        return bool(first) and first in self.words and f" {wanted} " in self.joined
+
+    def kind_words(self, kind):
+        """The words naming an event of `kind` that the article uses."""
+        if kind not in self._kinds:
+            words = EVENT_WORDS.get(kind, [])
+            self._kinds[kind] = [w for w in words if self.has_phrase(_phrase_keys(w))]
+        return self._kinds[kind]
 
 
 @functools.lru_cache(maxsize=10_000)
@@ -513,16 +655,17 @@ def _phrase_keys(phrase):
 def suggest_events(article, tokens, suggestions, events):
     """Events whose kind is named and whose place, countries or people match.
 
-    Without a publication date an event is suggested only when it is the one
-    candidate: many rounds of the same consultations would otherwise compete.
+    `events` are the candidates' EventFacts. Without a publication date an event
+    is suggested only when it is the one candidate: many rounds of the same
+    consultations would otherwise compete.
     """
-    keys = TextKeys.of(tokens)
+    keys = TextKeys(tokens)
     found = {(s.kind, s.entity.pk) for s in suggestions}
     matched = []
-    for event in events:
-        evidence = _event_evidence(event, keys, found, tokens)
+    for facts in events:
+        evidence = _event_evidence(facts, keys, found, tokens)
         if evidence:
-            matched.append((event, evidence))
+            matched.append((facts.event, evidence))
     if not _article_day(article) and len(matched) > 1:
         return []
     return [
@@ -531,21 +674,19 @@ def suggest_events(article, tokens, suggestions, events):
     ]
 
 
-def _event_evidence(event, keys, found, tokens):
-    if keys.has_phrase(event.title):
-        return [event.title]
-    words = [w for w in EVENT_WORDS.get(event.kind, []) if keys.has_phrase(w)]
+def _event_evidence(facts, keys, found, tokens):
+    if keys.has_phrase(facts.title):
+        return [facts.event.title]
+    words = keys.kind_words(facts.event.kind)
     if not words:
         return []
     signals = []
-    city = fold(event.city) if event.city else ""
-    if city and city in keys.words:
-        signals.append(next(t.text for t in tokens if t.key == city))
-    countries = {c.pk for c in event.countries.all()}
-    if countries and all(("country", pk) in found for pk in countries):
-        signals.append("countries: " + ", ".join(str(c) for c in event.countries.all()))
-    people = [p for p in event.participants.all() if ("person", p.pk) in found]
-    signals += [str(person) for person in people]
+    if facts.city and facts.city in keys.words:
+        signals.append(next(t.text for t in tokens if t.key == facts.city))
+    countries = facts.countries
+    if countries and all(("country", pk) in found for pk, _name in countries):
+        signals.append("countries: " + ", ".join(name for _pk, name in countries))
+    signals += [name for pk, name in facts.participants if ("person", pk) in found]
     return [words[0]] + signals if len(signals) >= 2 else []
 
 
@@ -658,8 +799,12 @@ def suggest_same_story(article, suggestions, tagged, lookups):
         return []
     mine = {(s.kind, s.entity.pk) for s in suggestions if s.entity is not None}
     mine |= tagged
+    # A shared person or event is needed: most candidates fail on that alone.
+    decisive = {(kind, pk) for kind, pk in mine if kind in {"person", "event"}}
     best = None
     for other in lookups.story_candidates(article):
+        if decisive.isdisjoint(other.tags):
+            continue
         shared = mine & other.tags.keys()
         if _same_story(article, other.article, shared) and (
             best is None or len(shared) > len(best[1])
@@ -712,6 +857,85 @@ def _story_candidates(article):
         undated = others.filter(published_at__isnull=True).order_by("-pk")[:100]
         return list(dated.order_by("-pk")[:100]) + list(undated)
     return others.order_by("-pk")[:200]
+
+
+class _PriorStories:
+    """`_story_candidates` from before a batch, for every article of it: their
+    ids in one query per language plus one per chunk of date windows, then the
+    articles with their tags in one query per tag table."""
+
+    def __init__(self, articles):
+        before = Article.objects.exclude(pk__in=[a.pk for a in articles])
+        before = before.order_by("-pk")
+        dated = [article for article in articles if article.published_at]
+        undated = {article.language for article in articles if not article.published_at}
+        self.newest = {
+            language: _ids(before.exclude(language=language), 200)
+            for language in undated
+        }
+        no_date = before.filter(published_at__isnull=True)
+        self.no_date = {
+            language: _ids(no_date.exclude(language=language), 100)
+            for language in {article.language for article in dated}
+        }
+        self.in_window = self._in_window(before, dated)
+        ids = {pk for group in self._groups() for pk in group}
+        self.tagged = {
+            other.pk: TaggedArticle.of(other)
+            for other in Article.objects.filter(pk__in=ids)
+            .select_related("story")
+            .only(*STORY_FIELDS)
+            .prefetch_related(*TAG_FIELDS.values())
+        }
+
+    def _in_window(self, before, dated):
+        windows = _windows([a.published_at for a in dated], STORY_WINDOW)
+        rows = _in_windows(
+            before.values_list("pk", "language", "published_at"),
+            "published_at",
+            windows,
+        )
+        rows.sort(reverse=True)
+        return {
+            article.pk: [
+                pk
+                for pk, language, at in rows
+                if language != article.language
+                and _within(at, STORY_WINDOW, article.published_at)
+            ][:100]
+            for article in dated
+        }
+
+    def _groups(self):
+        yield from self.newest.values()
+        yield from self.no_date.values()
+        yield from self.in_window.values()
+
+    def candidates(self, article, earlier):
+        """Candidates for `article`, given the batch's `earlier` articles (newest
+        first) in other languages."""
+
+        def prior(ids):
+            return [self.tagged[pk] for pk in ids]
+
+        if not article.published_at:
+            return (earlier + prior(self.newest[article.language]))[:200]
+        at = article.published_at
+        dated = [o for o in earlier if _dated_within(o.article, at)]
+        undated = [o for o in earlier if o.article.published_at is None]
+        dated += prior(self.in_window[article.pk])
+        undated += prior(self.no_date[article.language])
+        return dated[:100] + undated[:100]
+
+
+def _dated_within(other, at):
+    return other.published_at is not None and _within(
+        other.published_at, STORY_WINDOW, at
+    )
+
+
+def _ids(queryset, limit):
+    return list(queryset.values_list("pk", flat=True)[:limit])
 
 
 def _stored_tag_keys(article):

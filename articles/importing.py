@@ -29,6 +29,13 @@ from . import services
 from .models import Article, ArticleTransition, Source, content_hash
 from .sanitize import sanitize_html
 from .search import reindex_articles
+from .tagging import (
+    TAG_PREFETCH,
+    BatchLookups,
+    name_catalog,
+    suggest_for_article,
+    tag_rows,
+)
 
 # Items written per transaction: large enough that per-batch queries vanish into
 # it, small enough that one refused item costs little to retry.
@@ -151,9 +158,9 @@ def _failed(item, error):
 def _refused(entry, error):
     """A lone item the database refused; a unique hash means another import won."""
     if isinstance(error, IntegrityError) and entry.article is not None:
-        existing = Article.objects.filter(content_hash=entry.article.content_hash)
-        if existing.exists():
-            return _duplicate(entry.item, existing.first())
+        existing = _with_hashes([entry.article.content_hash]).first()
+        if existing is not None:
+            return _duplicate(entry.item, existing)
     return _failed(entry.item, f"the database refused it ({error})")
 
 
@@ -204,7 +211,7 @@ def _mark_duplicates(pending):
     the others are returned. One query for the whole batch."""
     drafts = [entry for entry in pending if entry.result is None]
     hashes = {entry.article.content_hash for entry in drafts}
-    known = {a.content_hash: a for a in Article.objects.filter(content_hash__in=hashes)}
+    known = {a.content_hash: a for a in _with_hashes(hashes)}
     new = []
     for entry in drafts:
         existing = known.get(entry.article.content_hash)
@@ -214,6 +221,13 @@ def _mark_duplicates(pending):
             known[entry.article.content_hash] = entry.article
             new.append(entry)
     return new
+
+
+def _with_hashes(hashes):
+    # The unique index on content_hash leaves out empty hashes: saying so lets
+    # SQLite use it (else every lookup reads the whole table).
+    articles = Article.objects.exclude(content_hash="").order_by()
+    return articles.filter(content_hash__in=hashes)
 
 
 def _assign_sources(new, source_name):
@@ -271,8 +285,6 @@ def _apply_tags(articles):
     """Apply the suggestions of known entities (and same-story links) to each new
     article, in import order, so a later article sees the tags of earlier ones.
     Returns the number applied per article id."""
-    from .tagging import BatchLookups, name_catalog, suggest_for_article, tag_rows
-
     catalog, lookups = name_catalog(), BatchLookups(articles)
     applied, rows = {}, defaultdict(list)
     for article in articles:
@@ -296,7 +308,7 @@ def _record_revisions(articles, user):
     New articles have no images yet: there are no inline rows to follow."""
     options = reversion.revisions._get_options(Article)
     stored = Article.objects.filter(pk__in=[article.pk for article in articles])
-    stored = stored.prefetch_related(*services.TAG_FIELDS)
+    stored = stored.prefetch_related(*TAG_PREFETCH)
     author = user if user is not None and user.is_authenticated else None
     revision = Revision.objects.create(date_created=timezone.now(), user=author)
     content_type = ContentType.objects.get_for_model(Article)
@@ -317,14 +329,14 @@ def _record_revisions(articles, user):
 
 class _PrefetchedJSONSerializer(JSONSerializer):
     """Django's JSON serializer (reversion's format for articles), taking tags
-    from the prefetch cache: the stock one builds a queryset per many-to-many
-    field first, prefetched or not, which costs more than the rest of the row."""
+    from lists prefetched with TAG_PREFETCH: the stock one builds a queryset per
+    many-to-many field first, prefetched or not, which costs more than the row."""
 
     def handle_m2m_field(self, obj, field):
-        prefetched = getattr(obj, "_prefetched_objects_cache", {})
-        if field.name not in prefetched:
+        prefetched = getattr(obj, f"{field.name}_list", None)
+        if prefetched is None:
             return super().handle_m2m_field(obj, field)
-        self._current[field.name] = [related.pk for related in prefetched[field.name]]
+        self._current[field.name] = [related.pk for related in prefetched]
 
 
 # ---------------------------------------------------------------- drafts

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q, Value, prefetch_related_objects
+from django.db.models import Prefetch, Q, Value, prefetch_related_objects
 
 from relations.models import (
     Agreement,
@@ -426,7 +426,8 @@ class ArticleLookups:
         return _stored_tag_keys(article) if article.pk else set()
 
     def events_near(self, article):
-        return [EventFacts.of(event) for event in _candidate_events(article)]
+        events = _candidate_events(article)
+        return EventCandidates(EventFacts.of(event) for event in events)
 
     def story_candidates(self, article):
         return [TaggedArticle.of(other) for other in _story_candidates(article)]
@@ -560,6 +561,12 @@ EVENT_WORDS = {
     Event.Kind.MEETING: ["meeting", "met", "treffen"],
 }
 EVENT_WINDOW = datetime.timedelta(days=10)
+# Lists rather than managers: Django builds a queryset per object and relation
+# for a plain prefetch, which costs more than the rows.
+EVENT_PREFETCH = (
+    Prefetch("countries", to_attr="country_list"),
+    Prefetch("participants", to_attr="participant_list"),
+)
 
 
 def _article_day(article):
@@ -567,7 +574,7 @@ def _article_day(article):
 
 
 def _candidate_events(article):
-    events = Event.objects.prefetch_related("countries", "participants")
+    events = Event.objects.prefetch_related(*EVENT_PREFETCH)
     day = _article_day(article)
     if day:
         return events.filter(
@@ -588,14 +595,39 @@ class EventFacts:
 
     @classmethod
     def of(cls, event):
-        """From an event whose countries and participants are prefetched."""
+        """From an event prefetched with EVENT_PREFETCH."""
         return cls(
             event=event,
             title=_phrase_keys(event.title),
             city=fold(event.city) if event.city else "",
-            countries=[(c.pk, str(c)) for c in event.countries.all()],
-            participants=[(p.pk, str(p)) for p in event.participants.all()],
+            countries=[(c.pk, str(c)) for c in event.country_list],
+            participants=[(p.pk, str(p)) for p in event.participant_list],
         )
+
+
+class EventCandidates:
+    """An article's candidate events, found by the first word of their title and
+    by the words naming their kind, so that only those the text could be about
+    are looked at closely (hundreds of candidates for an undated article)."""
+
+    def __init__(self, events):
+        self.facts = list(events)
+        self.by_first_word, self.by_kind = defaultdict(list), defaultdict(list)
+        for position, facts in enumerate(self.facts):
+            self.by_first_word[facts.title.partition(" ")[0]].append(position)
+            self.by_kind[facts.event.kind].append(position)
+
+    def named_in(self, keys):
+        """The candidates whose title's first word or kind the text names, in
+        their order."""
+        positions = set()
+        for word, group in self.by_first_word.items():
+            if word in keys.words:
+                positions.update(group)
+        for kind, group in self.by_kind.items():
+            if keys.kind_words(kind):
+                positions.update(group)
+        return [self.facts[position] for position in sorted(positions)]
 
 
 class _BatchEvents:
@@ -610,19 +642,19 @@ class _BatchEvents:
         dated.sort(key=lambda event: event.start_date, reverse=True)
         latest = Event.objects.order_by("-start_date")[:500]
         undated = list(latest) if None in days else []
-        prefetch_related_objects(dated + undated, "countries", "participants")
+        prefetch_related_objects(dated + undated, *EVENT_PREFETCH)
         self.dated = [EventFacts.of(event) for event in dated]
-        self.undated = [EventFacts.of(event) for event in undated]
+        self.undated = EventCandidates(EventFacts.of(event) for event in undated)
 
     def near(self, article):
         day = _article_day(article)
         if day is None:
             return self.undated
-        return [
+        return EventCandidates(
             facts
             for facts in self.dated
             if _within(facts.event.start_date, EVENT_WINDOW, day)
-        ]
+        )
 
 
 class TextKeys:
@@ -655,14 +687,14 @@ def _phrase_keys(phrase):
 def suggest_events(article, tokens, suggestions, events):
     """Events whose kind is named and whose place, countries or people match.
 
-    `events` are the candidates' EventFacts. Without a publication date an event
+    `events` are the candidates (EventCandidates). Without a publication date an event
     is suggested only when it is the one candidate: many rounds of the same
     consultations would otherwise compete.
     """
     keys = TextKeys(tokens)
     found = {(s.kind, s.entity.pk) for s in suggestions}
     matched = []
-    for facts in events:
+    for facts in events.named_in(keys):
         evidence = _event_evidence(facts, keys, found, tokens)
         if evidence:
             matched.append((facts.event, evidence))
@@ -827,17 +859,20 @@ class TaggedArticle:
 
     @classmethod
     def of(cls, article):
-        """From an article whose tags are prefetched."""
+        """From an article prefetched with TAG_PREFETCH."""
         tags = {
             (kind, entity.pk): str(entity)
             for kind, name in TAG_FIELDS.items()
-            for entity in getattr(article, name).all()
+            for entity in getattr(article, f"{name}_list")
         }
         return cls(article, tags)
 
 
 # What a same-story check reads of another article (its text is not needed).
 STORY_FIELDS = ("title", "language", "published_at", "story__title")
+TAG_PREFETCH = tuple(
+    Prefetch(name, to_attr=f"{name}_list") for name in TAG_FIELDS.values()
+)
 
 
 def _story_candidates(article):
@@ -846,7 +881,7 @@ def _story_candidates(article):
         .exclude(language=article.language)
         .select_related("story")
         .only(*STORY_FIELDS)
-        .prefetch_related(*TAG_FIELDS.values())
+        .prefetch_related(*TAG_PREFETCH)
     )
     if article.published_at:
         window = (
@@ -885,7 +920,7 @@ class _PriorStories:
             for other in Article.objects.filter(pk__in=ids)
             .select_related("story")
             .only(*STORY_FIELDS)
-            .prefetch_related(*TAG_FIELDS.values())
+            .prefetch_related(*TAG_PREFETCH)
         }
 
     def _in_window(self, before, dated):

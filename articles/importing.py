@@ -515,6 +515,7 @@ class _Recent:
         rows = Article.objects.filter(language=language).order_by("-pk")
         rows = rows.values_list("pk", "title", "lead")[:CANDIDATE_LIMIT]
         stored = [_Candidate(title, lead, pk) for pk, title, lead in rows]
+        self.stored = {candidate.pk: candidate for candidate in stored}
         everything = stored + drafts
         counts = Counter(w for c in everything for w in c.title | c.lead)
         self.titles, self.leads = _SimilarSets(counts), _SimilarSets(counts)
@@ -533,12 +534,20 @@ class _Recent:
         self._add(draft)
         if not close:
             return None
-        _read_texts(close)
+        if any(candidate.article is None for candidate in close):
+            self._read_texts()
         mine = draft.text_shingles()
         for candidate in close:
             if jaccard(mine, candidate.text_shingles()) >= NEAR_DUPLICATE_THRESHOLD:
                 return candidate.article
         return None
+
+    def _read_texts(self):
+        """The text of every candidate from before the batch, in one query: once
+        one is needed, others usually are too."""
+        texts = Article.objects.filter(pk__in=self.stored).order_by()
+        for article in texts.only("title", "lead", "body"):
+            self.stored[article.pk].article = article
 
     def _close_to(self, draft):
         """Of the CANDIDATE_LIMIT most recent candidates, those whose title or lead
@@ -547,10 +556,3 @@ class _Recent:
         found = self.titles.similar(draft.title) | self.leads.similar(draft.lead)
         close = [c for c in found if c.rank >= oldest and c.is_close(draft)]
         return sorted(close, key=lambda candidate: -candidate.rank)
-
-
-def _read_texts(close):
-    """The text of candidates from before the batch, in one query."""
-    stored = {c.pk: c for c in close if c.article is None}
-    for article in Article.objects.filter(pk__in=stored) if stored else ():
-        stored[article.pk].article = article

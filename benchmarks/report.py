@@ -18,13 +18,16 @@ def write(results, folder):
 
 
 def markdown(results):
-    sections = [
-        _meta(results["meta"]),
-        _search(results["search"]),
-        _pages(results["queries_per_page"]),
-        _import(results["import"], results["index"]),
-        _http(results["http"]),
-    ]
+    """The sections that were measured (all of them unless `--only` was given)."""
+    sections = [_meta(results["meta"])]
+    if "search" in results:
+        sections.append(_search(results["search"]))
+    if "queries_per_page" in results:
+        sections.append(_pages(results["queries_per_page"]))
+    if "import" in results:
+        sections.append(_import(results["import"], results["index"]))
+    if "http" in results:
+        sections.append(_http(results["http"]))
     return "\n\n".join(sections) + "\n"
 
 

@@ -12,7 +12,7 @@ import datetime
 import functools
 import html
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -90,7 +90,7 @@ def fold(text):
     return re.sub(r"(.)\1+", r"\1", word)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     key: str
@@ -101,9 +101,10 @@ class Token:
 def tokenize(text, zone="body"):
     tokens = []
     for match in WORD_RE.finditer(text or ""):
-        key = fold(match.group())
+        word = match.group()
+        key = fold(word)
         if key:
-            tokens.append(Token(match.group(), key, zone, match.start()))
+            tokens.append(Token(word, key, zone, match.start()))
     return tokens
 
 
@@ -244,6 +245,14 @@ class NameCatalog:
             best, found = _longer(best, found, 1, by_stem)
         return best, found
 
+    def starting_words(self, tokens):
+        """The keys and spellings among `tokens` that may start a name: most
+        words of an article start none, and a set lookup tells them apart."""
+        keys = {token.key for token in tokens}
+        texts = {token.text for token in tokens}
+        found = {key for key in keys if any(self._starts(key))}
+        return found | (texts & self.root.keys())
+
     def _starts(self, key):
         """(trie node of `key`, one-word names of its stems), remembered per key:
         the same words come back article after article."""
@@ -329,14 +338,15 @@ def name_catalog():
 
 def find_mentions(tokens, catalog):
     """(Name, first token, length) of the longest name starting at each token."""
-    mentions, position = [], 0
-    while position < len(tokens):
+    starts = catalog.starting_words(tokens)
+    mentions, covered = [], 0
+    for position, token in enumerate(tokens):
+        if position < covered or (token.key not in starts and token.text not in starts):
+            continue
         size, names = catalog.match_at(tokens, position)
         if size:
             mentions += [(name, position, size) for name in names]
-            position += size
-        else:
-            position += 1
+            covered = position + size
     return mentions
 
 
@@ -589,6 +599,7 @@ class EventFacts:
 
     event: Event
     title: str  # folded words of the title, space-separated
+    title_words: frozenset
     city: str  # folded
     countries: list  # [(id, name)]
     participants: list  # [(id, name)]
@@ -599,6 +610,7 @@ class EventFacts:
         return cls(
             event=event,
             title=_phrase_keys(event.title),
+            title_words=frozenset(_phrase_keys(event.title).split()),
             city=fold(event.city) if event.city else "",
             countries=[(c.pk, str(c)) for c in event.country_list],
             participants=[(p.pk, str(p)) for p in event.participant_list],
@@ -606,28 +618,58 @@ class EventFacts:
 
 
 class EventCandidates:
-    """An article's candidate events, found by the first word of their title and
-    by the words naming their kind, so that only those the text could be about
-    are looked at closely (hundreds of candidates for an undated article)."""
+    """An article's candidate events, indexed so that only those its text could
+    be about are looked at closely (hundreds of candidates for an undated
+    article): by the first word of the title, by kind, and by the signals the
+    rules count (city, countries, participants)."""
 
     def __init__(self, events):
         self.facts = list(events)
         self.by_first_word, self.by_kind = defaultdict(list), defaultdict(list)
+        self.by_city, self.by_person = defaultdict(list), defaultdict(list)
+        self.by_country = defaultdict(list)
         for position, facts in enumerate(self.facts):
             self.by_first_word[facts.title.partition(" ")[0]].append(position)
             self.by_kind[facts.event.kind].append(position)
+            self.by_city[facts.city].append(position)
+            for pk, _name in facts.participants:
+                self.by_person[pk].append(position)
+            for pk, _name in facts.countries:
+                self.by_country[pk].append(position)
 
-    def named_in(self, keys):
-        """The candidates whose title's first word or kind the text names, in
-        their order."""
-        positions = set()
-        for word, group in self.by_first_word.items():
-            if word in keys.words:
-                positions.update(group)
-        for kind, group in self.by_kind.items():
-            if keys.kind_words(kind):
-                positions.update(group)
-        return [self.facts[position] for position in sorted(positions)]
+    def named_in(self, keys, found):
+        """The candidates whose title may be in the text, or whose kind is named
+        with two signals found, in their order (`_event_evidence` decides)."""
+        titled = {
+            position
+            for position in self._positions(self.by_first_word, keys.words)
+            if self.facts[position].title_words <= keys.words
+        }
+        named = self._positions(
+            self.by_kind, [k for k in self.by_kind if keys.kind_words(k)]
+        )
+        signals = Counter(self._positions(self.by_city, keys.words, unique=False))
+        signals.update(self._with_all_countries(found))
+        people = [pk for kind, pk in found if kind == "person"]
+        signals.update(self._positions(self.by_person, people, unique=False))
+        signalled = {position for position, count in signals.items() if count >= 2}
+        chosen = titled | (named & signalled)
+        return [self.facts[position] for position in sorted(chosen)]
+
+    @staticmethod
+    def _positions(index, keys, unique=True):
+        found = [p for key in keys if key in index for p in index[key]]
+        return set(found) if unique else found
+
+    def _with_all_countries(self, found):
+        countries = [pk for kind, pk in found if kind == "country"]
+        return {
+            position
+            for position in self._positions(self.by_country, countries)
+            if all(
+                ("country", pk) in found for pk, _n in self.facts[position].countries
+            )
+        }
 
 
 class _BatchEvents:
@@ -694,7 +736,7 @@ def suggest_events(article, tokens, suggestions, events):
     keys = TextKeys(tokens)
     found = {(s.kind, s.entity.pk) for s in suggestions}
     matched = []
-    for facts in events.named_in(keys):
+    for facts in events.named_in(keys, found):
         evidence = _event_evidence(facts, keys, found, tokens)
         if evidence:
             matched.append((facts.event, evidence))

@@ -398,17 +398,17 @@ def source_get_or_create(*, name):
 
 def _assign_slugs(articles):
     """The slug `Article.save` would give each article (base, base-2, base-3...:
-    the first one free), in two queries for the whole batch."""
+    the first one free), in one query, plus one when some are taken."""
     bases = [slug_base(article.title, SLUG_LENGTH) for article in articles]
-    taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug"))
-    taken = {slug for (slug,) in taken}
+    taken = set(_slugs(slug__in=set(bases)))
     repeated = {base for base, count in Counter(bases).items() if count > 1}
     clashing = sorted(repeated | (taken & set(bases)))
-    if clashing:
+    # A chunk of prefixes per query: SQLite bounds the depth of one expression.
+    for start in range(0, len(clashing), 100):
         numbered = Q()
-        for base in clashing:
+        for base in clashing[start : start + 100]:
             numbered |= Q(slug__startswith=f"{base}-")
-        taken |= set(Article.objects.filter(numbered).values_list("slug", flat=True))
+        taken |= set(_slugs(numbered))
     for article, base in zip(articles, bases, strict=True):
         slug, number = base, 1
         while slug in taken:
@@ -416,6 +416,11 @@ def _assign_slugs(articles):
             slug = f"{base}-{number}"
         taken.add(slug)
         article.slug = slug
+
+
+def _slugs(*conditions, **lookups):
+    slugs = Article.objects.filter(*conditions, **lookups).order_by()
+    return slugs.values_list("slug", flat=True)
 
 
 # ------------------------------------------------------------- near duplicates

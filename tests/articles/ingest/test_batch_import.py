@@ -4,6 +4,8 @@ at a time; a refused item reported while the others land; queries per batch."""
 import re
 
 import pytest
+import reversion
+from django.core import serializers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
@@ -18,7 +20,7 @@ from articles.tagging import (
     name_catalog,
     suggest_for_article,
 )
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, chief_editor
 
 from .world import SEED_FILES, build_world, seed_path
 
@@ -202,3 +204,35 @@ def test_queries_grow_with_batches_not_items():
     index = 2 if connection.vendor == "sqlite" else 1
     assert one == ten == 7 + 5 + 2 + 9 + index + 9
     assert two_batches == 2 * one
+
+
+def test_the_imported_version_holds_the_tags_as_reversion_stores_them():
+    build_world()
+    (result,) = articles_import(items=[seed("consultations_en")], tag=True)
+    article = Article.objects.prefetch_related(*TAGS).get(pk=result.article.pk)
+    (version,) = Version.objects.get_for_object(article)
+    options = reversion.revisions._get_options(Article)
+    # What reversion.add_to_revision would have serialised for the same row.
+    assert version.serialized_data == serializers.serialize(
+        options.format, [article], fields=options.fields
+    )
+    countries = version.field_dict["countries"]
+    assert countries and set(countries) == {c.pk for c in article.countries.all()}
+
+
+def test_publishing_a_batch_records_each_transition():
+    chief = chief_editor()
+    results = articles_import(
+        items=[seed("visit"), seed("deputy_visit")], user=chief, publish=True
+    )
+    for result in results:
+        article = Article.objects.get(pk=result.article.pk)
+        assert article.is_public
+        (transition,) = article.transitions.all()
+        assert (transition.from_status, transition.to_status, transition.user) == (
+            Article.Status.DRAFT,
+            Article.Status.PUBLISHED,
+            chief,
+        )
+        (version,) = Version.objects.get_for_object(article)
+        assert version.revision.user == chief

@@ -92,11 +92,13 @@ def _pages(rows):
 
 def _import(imported, index):
     if imported.get("available"):
+        cpu = imported.get("cpu_seconds")
+        cpu_note = f", {cpu} s CPU in the benchmark process" if cpu is not None else ""
+        tags_note = ", tags applied" if imported["with_tag_suggestions"] else ""
         rate = (
             f"{imported['articles_per_second']} articles/s "
-            f"({imported['created']} items in "
-            f"{imported['seconds']} s"
-            f"{', tags applied' if imported['with_tag_suggestions'] else ''})"
+            f"({imported['created']} items in {imported['seconds']} s"
+            f"{cpu_note}{tags_note})"
         )
     else:
         rate = f"{NA} ({imported.get('note', '')})"

@@ -174,15 +174,28 @@ def _duplicate(item, existing):
 def _write(pending, options):
     """Write the drafts of one batch; runs inside the batch's transaction."""
     new = _mark_duplicates(pending)
-    if not new:
-        return
+    if new:
+        articles = _ready_to_insert(new, options)
+        Article.objects.bulk_create(articles)
+        _complete(new, options)
+    for entry in new:
+        entry.result = _created(entry)
+
+
+def _ready_to_insert(new, options):
+    """Sources, near duplicates, slugs and the fields a save would set."""
     _assign_sources(new, options["source_name"])
     _flag_near_duplicates(new)
     articles = [entry.article for entry in new]
     _assign_slugs(articles)
     for article in articles:
         _fill_for_save(article, options)
-    Article.objects.bulk_create(articles)
+    return articles
+
+
+def _complete(new, options):
+    """What follows the insert: status changes, tags, links, index, history."""
+    articles = [entry.article for entry in new]
     if options["publish"]:
         _record_publication(articles, options["user"])
     if options["tag"]:
@@ -192,8 +205,6 @@ def _write(pending, options):
     _link_new_articles(new)
     reindex_articles([article.pk for article in articles])
     _record_revisions(articles, options["user"])
-    for entry in new:
-        entry.result = _created(entry)
 
 
 def _created(entry):

@@ -326,7 +326,7 @@ def name_catalog():
     """The catalog of every known name, rebuilt only when an entity changed.
 
     Costs one query when nothing changed; a rebuild reads the five entity tables
-    (about 0.1 s for 4,000 people with their spellings).
+    (about 0.3 s for 4,000 people with their spellings).
     """
     generation = entity_generation()
     cached = _catalog_cache.get(connection.alias)

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from . import services
-from .importing import ImportResult, article_import
+from .importing import ImportResult, articles_import
 from .ingest import MAX_BYTES, IngestError, check_size, extract_any, read_bytes
 from .tagging import (
     TAG_FIELDS,
@@ -124,7 +124,7 @@ class ArticleImportAdminMixin:
             "publish": bool(data.get("publish")),
             "tag": bool(data.get("tag")),
         }
-        return results + [_import_one(item, options) for item in items]
+        return results + _import_items(items, options)
 
     def _report(self, request, results):
         counts = {
@@ -185,11 +185,14 @@ def _read_upload(upload):
     return read_bytes(upload.read(MAX_BYTES + 1), upload.name)
 
 
-def _import_one(item, options):
+def _import_items(items, options):
     try:
-        return article_import(item=item, **options)
-    except (PermissionDenied, ValueError) as error:
-        return ImportResult(item.name, "failed", message=f"{item.name}: {error}")
+        return articles_import(items=items, **options)
+    except PermissionDenied as error:
+        return [
+            ImportResult(item.name, "failed", message=f"{item.name}: {error}")
+            for item in items
+        ]
 
 
 def _chosen(suggestions, key):

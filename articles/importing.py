@@ -1,27 +1,55 @@
-"""Importing extracted news items as draft articles: one service for every path."""
+"""Importing extracted news items as draft articles: one service for every path.
+
+Items are written in batches: each batch is checked and prepared first, then
+written in one transaction with bulk inserts (articles, tags, search rows,
+revisions), so the number of queries grows with the number of batches, not of
+items. When the database refuses a batch, its items are retried one by one and
+only the one it refuses is reported as failed.
+"""
 
 import datetime
 import html
+import math
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.core.serializers.json import Serializer as JSONSerializer
+from django.db import DatabaseError, IntegrityError, router, transaction
+from django.db.models import Q
 from django.utils import timezone
+from reversion.models import Revision, Version
 
 from relations.slugs import slug_base, transliterate
 
 from . import services
-from .models import Article, Source, content_hash
+from .models import Article, ArticleTransition, Source, content_hash
 from .sanitize import sanitize_html
+from .search import reindex_articles
+from .tagging import (
+    TAG_PREFETCH,
+    BatchLookups,
+    name_catalog,
+    suggest_for_article,
+    tag_rows,
+)
 
+# Items written per transaction: large enough that per-batch queries vanish into
+# it, small enough that one refused item costs little to retry.
+BATCH_SIZE = 500
 # Jaccard similarity of word 3-grams above which two texts are one story re-scraped.
 NEAR_DUPLICATE_THRESHOLD = 0.6
 # Titles (or leads) must overlap this much before bodies are compared at all.
 TITLE_OVERLAP = 0.5
 # Only the most recent articles of the same language are compared (bounded cost).
 CANDIDATE_LIMIT = 300
+# Of those, at most this many with a similar title or lead have their text compared.
+TEXT_COMPARISONS = 10
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+SLUG_LENGTH = 80 - 6  # as relations.slugs.unique_slug leaves room for "-2", "-3"
 
 
 @dataclass
@@ -37,6 +65,17 @@ class ImportResult:
         return self.status != "failed"
 
 
+@dataclass
+class _Pending:
+    """One item on its way in: its draft, then what became of it."""
+
+    item: object
+    article: Article | None = None
+    result: ImportResult | None = None
+    duplicate_of: Article | None = None
+    suggestions: int = 0
+
+
 def article_import(
     *, item, user=None, source_name=None, language=None, publish=False, tag=False
 ):
@@ -45,54 +84,273 @@ def article_import(
     Raises PermissionDenied before writing anything when `publish` is asked for by a
     user without the publish permission, and ValueError for an unusable language.
     """
+    _checked_language(language or item.language)
+    (result,) = articles_import(
+        items=[item],
+        user=user,
+        source_name=source_name,
+        language=language,
+        publish=publish,
+        tag=tag,
+    )
+    return result
+
+
+def articles_import(
+    *,
+    items,
+    user=None,
+    source_name=None,
+    language=None,
+    publish=False,
+    tag=False,
+    batch_size=BATCH_SIZE,
+):
+    """Import `items` (`ingest.Extracted`), `batch_size` per transaction.
+
+    Returns one ImportResult per item, in order: created, duplicate (the same text
+    is already there: nothing written), near_duplicate (created, and flagged) or
+    failed (a bad language code, a row the database refuses), with the others
+    imported all the same. Raises PermissionDenied before writing anything when
+    `publish` is asked for by a user without the publish permission.
+    """
     if publish and not services.can_publish(user):
         raise PermissionDenied("You need the publish permission to publish on import.")
-    article = _article_from_item(
-        item, language=_checked_language(language or item.language)
-    )
-    existing = Article.objects.filter(content_hash=article.content_hash).first()
-    if existing:
-        return ImportResult(item.name, "duplicate", existing, "already imported")
-    source_name = (source_name or item.source_name).strip()
+    options = {
+        "user": user,
+        "source_name": source_name,
+        "language": language,
+        "publish": publish,
+        "tag": tag,
+    }
+    results = []
+    for start in range(0, len(items), batch_size):
+        results += _import_batch(items[start : start + batch_size], options)
+    return results
+
+
+def _import_batch(items, options):
+    pending = [_prepare(item, options["language"]) for item in items]
     try:
-        return _create(
-            article,
-            item=item,
-            user=user,
-            source_name=source_name,
-            publish=publish,
-            tag=tag,
+        with transaction.atomic():
+            _write(pending, options)
+    except DatabaseError as error:
+        if len(items) > 1:
+            # Retried one by one, so only the item the database refuses fails.
+            return [r for item in items for r in _import_batch([item], options)]
+        return [_refused(pending[0], error)]
+    return [entry.result for entry in pending]
+
+
+def _prepare(item, language):
+    """The item's draft, or its failure: everything checked before any write."""
+    try:
+        code = _checked_language(language or item.language)
+    except ValueError as error:
+        return _Pending(item, result=_failed(item, error))
+    return _Pending(item, article=_article_from_item(item, language=code))
+
+
+def _failed(item, error):
+    return ImportResult(item.name, "failed", message=f"{item.name}: {error}")
+
+
+def _refused(entry, error):
+    """A lone item the database refused; a unique hash means another import won."""
+    if isinstance(error, IntegrityError) and entry.article is not None:
+        existing = _with_hashes([entry.article.content_hash]).first()
+        if existing is not None:
+            return _duplicate(entry.item, existing)
+    return _failed(entry.item, f"the database refused it ({error})")
+
+
+def _duplicate(item, existing):
+    return ImportResult(item.name, "duplicate", existing, "already imported")
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _write(pending, options):
+    """Write the drafts of one batch; runs inside the batch's transaction."""
+    new = _mark_duplicates(pending)
+    if new:
+        articles = _ready_to_insert(new, options)
+        Article.objects.bulk_create(articles)
+        _complete(new, options)
+    for entry in new:
+        entry.result = _created(entry)
+
+
+def _ready_to_insert(new, options):
+    """Sources, near duplicates, slugs and the fields a save would set."""
+    _assign_sources(new, options["source_name"])
+    _flag_near_duplicates(new)
+    articles = [entry.article for entry in new]
+    _assign_slugs(articles)
+    for article in articles:
+        _fill_for_save(article, options)
+    return articles
+
+
+def _complete(new, options):
+    """What follows the insert: status changes, tags, links, index, history."""
+    articles = [entry.article for entry in new]
+    if options["publish"]:
+        _record_publication(articles, options["user"])
+    if options["tag"]:
+        counts = _apply_tags(articles)
+        for entry in new:
+            entry.suggestions = counts[entry.article.pk]
+    _link_new_articles(new)
+    reindex_articles([article.pk for article in articles])
+    _record_revisions(articles, options["user"])
+
+
+def _created(entry):
+    article, other = entry.article, entry.duplicate_of
+    if other is None:
+        return ImportResult(entry.item.name, "created", article, "", entry.suggestions)
+    message = f"nearly the same text as #{other.pk} “{other.title}”"
+    return ImportResult(
+        entry.item.name, "near_duplicate", article, message, entry.suggestions
+    )
+
+
+def _mark_duplicates(pending):
+    """Items whose text is already there (or earlier in the batch) are duplicates;
+    the others are returned. One query for the whole batch."""
+    drafts = [entry for entry in pending if entry.result is None]
+    hashes = {entry.article.content_hash for entry in drafts}
+    known = {a.content_hash: a for a in _with_hashes(hashes)}
+    new = []
+    for entry in drafts:
+        existing = known.get(entry.article.content_hash)
+        if existing is not None:
+            entry.result = _duplicate(entry.item, existing)
+        else:
+            known[entry.article.content_hash] = entry.article
+            new.append(entry)
+    return new
+
+
+def _with_hashes(hashes):
+    # The unique index on content_hash leaves out empty hashes: saying so lets
+    # SQLite use it (else every lookup reads the whole table).
+    articles = Article.objects.exclude(content_hash="").order_by()
+    return articles.filter(content_hash__in=hashes)
+
+
+def _assign_sources(new, source_name):
+    """The publisher of each draft (found by name or created), and its language."""
+    sources = {}
+    for entry in new:
+        name = (source_name or entry.item.source_name).strip()[:200]
+        if name.casefold() not in sources:
+            sources[name.casefold()] = source_get_or_create(name=name)
+        article = entry.article
+        article.source = sources[name.casefold()]
+        source_language = article.source.default_language if article.source else ""
+        article.language = article.language or source_language or "en"
+
+
+def _fill_for_save(article, options):
+    """What `services.article_save` sets on a new article; publishing on import
+    dates the article at its original's day, else now."""
+    services.article_prepare(article=article, user=options["user"])
+    article.version = 1
+    if options["publish"]:
+        article.status = Article.Status.PUBLISHED
+        article.published_at = article.published_at or timezone.now()
+
+
+def _record_publication(articles, user):
+    """One ArticleTransition per article published on import (draft -> published)."""
+    before = {"status": Article.Status.DRAFT, "published_at": None}
+    ArticleTransition.objects.bulk_create(
+        ArticleTransition(
+            article=article,
+            from_status=Article.Status.DRAFT,
+            to_status=Article.Status.PUBLISHED,
+            user=user if user is not None and user.is_authenticated else None,
+            note=services._transition_note(before, article, "")[:300],
         )
-    except IntegrityError:
-        # Another import of the same text won the race: report it as a duplicate.
-        existing = Article.objects.filter(content_hash=article.content_hash).first()
-        return ImportResult(item.name, "duplicate", existing, "already imported")
+        for article in articles
+    )
 
 
-@transaction.atomic
-def _create(article, *, item, user, source_name, publish, tag):
-    # The source is created here, so a duplicate or a failure leaves no new row.
-    article.source = source_get_or_create(name=source_name)
-    source_language = article.source.default_language if article.source else ""
-    article.language = article.language or source_language or "en"
-    article.possible_duplicate_of = find_near_duplicate(article)
-    services.article_save(article=article, user=user)
-    if publish:
-        services.article_publish(article=article, user=user)
-    applied = _apply_tags(article, user) if tag else 0
-    if article.possible_duplicate_of:
-        other = article.possible_duplicate_of
-        message = f"nearly the same text as #{other.pk} “{other.title}”"
-        return ImportResult(item.name, "near_duplicate", article, message, applied)
-    return ImportResult(item.name, "created", article, "", applied)
+def _link_new_articles(new):
+    """Possible duplicates and stories that point at articles of the same batch
+    are set once every article has its id."""
+    changed = []
+    for entry in new:
+        if entry.duplicate_of is not None:
+            entry.article.possible_duplicate_of = entry.duplicate_of
+        if entry.duplicate_of is not None or entry.article.story is not None:
+            changed.append(entry.article)
+    if changed:
+        Article.objects.bulk_update(changed, ["possible_duplicate_of", "story"])
 
 
-def _apply_tags(article, user):
-    from .tagging import article_accept_suggestions, suggest_for_article
+def _apply_tags(articles):
+    """Apply the suggestions of known entities (and same-story links) to each new
+    article, in import order, so a later article sees the tags of earlier ones.
+    Returns the number applied per article id."""
+    catalog, lookups = name_catalog(), BatchLookups(articles)
+    applied, rows = {}, defaultdict(list)
+    for article in articles:
+        found = suggest_for_article(article, catalog=catalog, lookups=lookups)
+        found = [suggestion for suggestion in found if suggestion.entity is not None]
+        for suggestion in found:
+            if suggestion.kind == "story":
+                article.story = suggestion.entity
+        for through, row in tag_rows(article, found):
+            rows[through].append(row)
+        lookups.remember(article, found)
+        applied[article.pk] = len(found)
+    for through, objects in rows.items():
+        through.objects.bulk_create(objects)
+    return applied
 
-    suggestions = [s for s in suggest_for_article(article) if s.entity is not None]
-    article_accept_suggestions(article=article, suggestions=suggestions, user=user)
-    return len(suggestions)
+
+def _record_revisions(articles, user):
+    """One revision holding the first version of every article of the batch, with
+    its tags, in the rows `reversion.add_to_revision` would write (two inserts).
+    New articles have no images yet: there are no inline rows to follow."""
+    options = reversion.revisions._get_options(Article)
+    stored = Article.objects.filter(pk__in=[article.pk for article in articles])
+    stored = stored.prefetch_related(*TAG_PREFETCH)
+    author = user if user is not None and user.is_authenticated else None
+    revision = Revision.objects.create(date_created=timezone.now(), user=author)
+    content_type = ContentType.objects.get_for_model(Article)
+    serializer = _PrefetchedJSONSerializer()
+    Version.objects.bulk_create(
+        Version(
+            revision=revision,
+            content_type=content_type,
+            object_id=str(article.pk),
+            db=router.db_for_write(Article, instance=article),
+            format=options.format,
+            serialized_data=serializer.serialize([article], fields=options.fields),
+            object_repr=str(article),
+        )
+        for article in stored
+    )
+
+
+class _PrefetchedJSONSerializer(JSONSerializer):
+    """Django's JSON serializer (reversion's format for articles), taking tags
+    from lists prefetched with TAG_PREFETCH: the stock one builds a queryset per
+    many-to-many field first, prefetched or not, which costs more than the row."""
+
+    def handle_m2m_field(self, obj, field):
+        prefetched = getattr(obj, f"{field.name}_list", None)
+        if prefetched is None:
+            return super().handle_m2m_field(obj, field)
+        self._current[field.name] = [related.pk for related in prefetched]
+
+
+# ---------------------------------------------------------------- drafts
 
 
 def _article_from_item(item, *, language):
@@ -149,6 +407,33 @@ def source_get_or_create(*, name):
     return found or Source.objects.create(name=name)
 
 
+def _assign_slugs(articles):
+    """The slug `Article.save` would give each article (base, base-2, base-3...:
+    the first one free), in one query, plus one when some are taken."""
+    bases = [slug_base(article.title, SLUG_LENGTH) for article in articles]
+    taken = set(_slugs(slug__in=set(bases)))
+    repeated = {base for base, count in Counter(bases).items() if count > 1}
+    clashing = sorted(repeated | (taken & set(bases)))
+    # A chunk of prefixes per query: SQLite bounds the depth of one expression.
+    for start in range(0, len(clashing), 100):
+        numbered = Q()
+        for base in clashing[start : start + 100]:
+            numbered |= Q(slug__startswith=f"{base}-")
+        taken |= set(_slugs(numbered))
+    for article, base in zip(articles, bases, strict=True):
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        article.slug = slug
+
+
+def _slugs(*conditions, **lookups):
+    slugs = Article.objects.filter(*conditions, **lookups).order_by()
+    return slugs.values_list("slug", flat=True)
+
+
 # ------------------------------------------------------------- near duplicates
 
 
@@ -165,33 +450,125 @@ def shingles(text, size=3):
 def jaccard(first, second):
     if not first or not second:
         return 0.0
-    return len(first & second) / len(first | second)
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
 
 
 def _full_text(article):
     return f"{article.title}\n{article.lead}\n{article.body}"
 
 
-def find_near_duplicate(article):
-    """The most recent article of the same language whose text is nearly the same."""
-    candidates = Article.objects.filter(language=article.language)
-    if article.pk:
-        candidates = candidates.exclude(pk=article.pk)
-    close = _similar_titles(article, candidates)
-    mine = shingles(_full_text(article))
-    for other in Article.objects.filter(pk__in=close[:10]).order_by("-pk"):
-        if jaccard(mine, shingles(_full_text(other))) >= NEAR_DUPLICATE_THRESHOLD:
-            return other
-    return None
+def _flag_near_duplicates(new):
+    """Point each draft at an earlier article with nearly the same text, if any.
+
+    Each is compared with the CANDIDATE_LIMIT most recent articles of its
+    language, the batch's earlier ones included: of those whose title or lead
+    shares at least half its words, up to TEXT_COMPARISONS have their whole text
+    compared by shingles.
+    """
+    drafts = [_Candidate(entry.article.title, entry.article.lead) for entry in new]
+    by_language = defaultdict(list)
+    for entry, draft in zip(new, drafts, strict=True):
+        draft.article = entry.article
+        by_language[entry.article.language].append(draft)
+    recent = {language: _Recent(language, ds) for language, ds in by_language.items()}
+    for entry, draft in zip(new, drafts, strict=True):
+        entry.duplicate_of = recent[entry.article.language].check_and_add(draft)
 
 
-def _similar_titles(article, candidates):
-    # Only the start of a lead is compared: enough to tell, and cheap.
-    title, lead = set(words(article.title)), set(words(article.lead[:1000]))
-    recent = candidates.order_by("-pk").values_list("pk", "title", "lead")
-    return [
-        pk
-        for pk, other_title, other_lead in recent[:CANDIDATE_LIMIT]
-        if jaccard(title, set(words(other_title))) >= TITLE_OVERLAP
-        or jaccard(lead, set(words(other_lead[:1000]))) >= TITLE_OVERLAP
-    ]
+class _Candidate:
+    """An article as the near-duplicate check sees it: the words of its title and
+    of the start of its lead, its text's shingles once needed."""
+
+    __slots__ = ("article", "lead", "pk", "rank", "shingles", "title")
+
+    def __init__(self, title, lead, pk=None):
+        self.pk, self.article, self.rank, self.shingles = pk, None, 0, None
+        self.title, self.lead = set(words(title)), set(words(lead[:1000]))
+
+    def is_close(self, other):
+        return (
+            jaccard(other.title, self.title) >= TITLE_OVERLAP
+            or jaccard(other.lead, self.lead) >= TITLE_OVERLAP
+        )
+
+    def text_shingles(self):
+        if self.shingles is None:
+            self.shingles = shingles(_full_text(self.article))
+        return self.shingles
+
+
+class _SimilarSets:
+    """Finds the sets whose Jaccard similarity to a given set may reach
+    TITLE_OVERLAP, without comparing it with every set (prefix filtering).
+
+    Two sets that similar share a word among the first |x| - ceil(t * |x|) + 1
+    words of each, in any fixed order of words; rarest first keeps the lists
+    short. Callers check the similarity of what is returned.
+    """
+
+    def __init__(self, counts):
+        self.counts = counts  # word -> number of candidates using it
+        self.by_word = defaultdict(list)
+
+    def _prefix(self, found):
+        ordered = sorted(found, key=lambda word: (self.counts[word], word))
+        return ordered[: len(found) - math.ceil(TITLE_OVERLAP * len(found)) + 1]
+
+    def add(self, found, candidate):
+        for word in self._prefix(found):
+            self.by_word[word].append(candidate)
+
+    def similar(self, found):
+        return {c for word in self._prefix(found) for c in self.by_word.get(word, ())}
+
+
+class _Recent:
+    """The near-duplicate candidates of one language: the most recent articles
+    (read once), then each draft of the batch once it has been checked."""
+
+    def __init__(self, language, drafts):
+        rows = Article.objects.filter(language=language).order_by("-pk")
+        rows = rows.values_list("pk", "title", "lead")[:CANDIDATE_LIMIT]
+        stored = [_Candidate(title, lead, pk) for pk, title, lead in rows]
+        self.stored = {candidate.pk: candidate for candidate in stored}
+        everything = stored + drafts
+        counts = Counter(w for c in everything for w in c.title | c.lead)
+        self.titles, self.leads = _SimilarSets(counts), _SimilarSets(counts)
+        self.count = 0
+        for candidate in reversed(stored):  # oldest first: rank grows with recency
+            self._add(candidate)
+
+    def _add(self, candidate):
+        candidate.rank, self.count = self.count, self.count + 1
+        self.titles.add(candidate.title, candidate)
+        self.leads.add(candidate.lead, candidate)
+
+    def check_and_add(self, draft):
+        """The most recent candidate whose text is nearly the draft's, or None."""
+        close = self._close_to(draft)[:TEXT_COMPARISONS]
+        self._add(draft)
+        if not close:
+            return None
+        if any(candidate.article is None for candidate in close):
+            self._read_texts()
+        mine = draft.text_shingles()
+        for candidate in close:
+            if jaccard(mine, candidate.text_shingles()) >= NEAR_DUPLICATE_THRESHOLD:
+                return candidate.article
+        return None
+
+    def _read_texts(self):
+        """The text of every candidate from before the batch, in one query: once
+        one is needed, others usually are too."""
+        texts = Article.objects.filter(pk__in=self.stored).order_by()
+        for article in texts.only("title", "lead", "body"):
+            self.stored[article.pk].article = article
+
+    def _close_to(self, draft):
+        """Of the CANDIDATE_LIMIT most recent candidates, those whose title or lead
+        shares at least half its words with the draft's, newest first."""
+        oldest = self.count - CANDIDATE_LIMIT
+        found = self.titles.similar(draft.title) | self.leads.similar(draft.lead)
+        close = [c for c in found if c.rank >= oldest and c.is_close(draft)]
+        return sorted(close, key=lambda candidate: -candidate.rank)

@@ -16,7 +16,10 @@ from .corpus import ZipfPicker
 from .wordlists import vocabulary
 
 IMPORT_SOURCE = "Benchmark wire"
-IMPORT_CHUNK = 5
+# Items per import_articles run: one batch of the command (its per-run and
+# per-batch costs are part of the rate), as a newsroom imports a folder. The time
+# budget is checked between runs.
+IMPORT_CHUNK = 500
 
 
 def write_items(folder, count, seed=11):
@@ -57,25 +60,35 @@ def measure_import(count, out, budget_seconds=60):
     with tempfile.TemporaryDirectory() as folder:
         paths = write_items(folder, count)
         started, tagged = time.monotonic(), False
+        # On a shared machine the CPU time of this process tells more than the
+        # wall time (on SQLite the database works in this process too).
+        cpu_started = time.process_time()
         deadline = started + budget_seconds
         for first in range(0, len(paths), IMPORT_CHUNK):
             tagged = _import(paths[first : first + IMPORT_CHUNK])
             if time.monotonic() > deadline:
                 break
         seconds = time.monotonic() - started
+        cpu_seconds = time.process_time() - cpu_started
     created = Article.objects.filter(pk__gt=before)
     made = created.count()
     # The benchmark leaves the corpus as it found it.
     created.delete()
-    out(f"import: {made} of {count} items in {seconds:.1f} s")
+    out(f"import: {made} of {count} items in {seconds:.1f} s ({cpu_seconds:.1f} s CPU)")
     return {
         "available": True,
         "with_tag_suggestions": tagged,
         "items": count,
         "created": made,
         "seconds": round(seconds, 2),
-        "articles_per_second": round(made / seconds, 1) if seconds else None,
+        "articles_per_second": _per_second(made, seconds),
+        "cpu_seconds": round(cpu_seconds, 2),
+        "articles_per_cpu_second": _per_second(made, cpu_seconds),
     }
+
+
+def _per_second(count, seconds):
+    return round(count / seconds, 1) if seconds else None
 
 
 def _import(paths):

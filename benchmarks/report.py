@@ -18,13 +18,16 @@ def write(results, folder):
 
 
 def markdown(results):
-    sections = [
-        _meta(results["meta"]),
-        _search(results["search"]),
-        _pages(results["queries_per_page"]),
-        _import(results["import"], results["index"]),
-        _http(results["http"]),
-    ]
+    """The sections that were measured (all of them unless `--only` was given)."""
+    sections = [_meta(results["meta"])]
+    if "search" in results:
+        sections.append(_search(results["search"]))
+    if "queries_per_page" in results:
+        sections.append(_pages(results["queries_per_page"]))
+    if "import" in results:
+        sections.append(_import(results["import"], results["index"]))
+    if "http" in results:
+        sections.append(_http(results["http"]))
     return "\n\n".join(sections) + "\n"
 
 
@@ -89,11 +92,13 @@ def _pages(rows):
 
 def _import(imported, index):
     if imported.get("available"):
+        cpu = imported.get("cpu_seconds")
+        cpu_note = f", {cpu} s CPU in the benchmark process" if cpu is not None else ""
+        tags_note = ", tags applied" if imported["with_tag_suggestions"] else ""
         rate = (
             f"{imported['articles_per_second']} articles/s "
-            f"({imported['created']} items in "
-            f"{imported['seconds']} s"
-            f"{', tags applied' if imported['with_tag_suggestions'] else ''})"
+            f"({imported['created']} items in {imported['seconds']} s"
+            f"{cpu_note}{tags_note})"
         )
     else:
         rate = f"{NA} ({imported.get('note', '')})"

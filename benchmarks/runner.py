@@ -39,31 +39,40 @@ PROFILES = {
 }
 
 
-def run(*, quick, http, out):
+SECTIONS = ("search", "pages", "import", "http")
+
+
+def run(*, quick, http, out, only=None):
+    """Every section, or those named in `only`; `http=False` skips gunicorn."""
     profile = PROFILES[quick]
+    wanted = set(only or SECTIONS)
     results = {"meta": machine(quick)}
     out(f"benchmark on {results['meta']['engine']}, {results['meta']['articles']}")
-    results["search"] = search_bench.measure(
-        per_class=profile["per_class"],
-        naive_per_class=profile["naive_per_class"],
-        budget=profile["budget"],
-        naive_budget=profile["naive_budget"],
-        out=out,
-    )
-    if http:
+    if "search" in wanted:
+        results["search"] = search_bench.measure(
+            per_class=profile["per_class"],
+            naive_per_class=profile["naive_per_class"],
+            budget=profile["budget"],
+            naive_budget=profile["naive_budget"],
+            out=out,
+        )
+    if http and "http" in wanted:
         # Debug off renders hashed static names: a stale manifest would fail pages.
         load.collect_static(load.server_env())
-    term = _common_term(results["search"])
-    results["queries_per_page"] = pages.measure(term, out)
-    results["import"] = import_bench.measure_import(
-        profile["import_items"], out, budget_seconds=profile["import_budget"]
-    )
-    results["index"] = import_bench.measure_sizes()
-    results["http"] = (
-        load.measure(http_targets(), seconds=profile["http_seconds"], out=out)
-        if http
-        else {"available": False, "note": "skipped (--no-http)"}
-    )
+    if "pages" in wanted:
+        term = _common_term(results["search"]) if "search" in results else "minister"
+        results["queries_per_page"] = pages.measure(term, out)
+    if "import" in wanted:
+        results["import"] = import_bench.measure_import(
+            profile["import_items"], out, budget_seconds=profile["import_budget"]
+        )
+        results["index"] = import_bench.measure_sizes()
+    if "http" in wanted:
+        results["http"] = (
+            load.measure(http_targets(), seconds=profile["http_seconds"], out=out)
+            if http
+            else {"available": False, "note": "skipped (--no-http)"}
+        )
     return results
 
 

@@ -70,6 +70,18 @@ def test_benchmark_quick_writes_every_section(tmp_path):
         assert heading in markdown
 
 
+def test_benchmark_only_import_measures_that_section(tmp_path):
+    call_command("generate_corpus", articles=40, seed=3, verbosity=0)
+    call_command("benchmark", quick=True, output=str(tmp_path), only=["import"])
+    engine = "postgresql" if _vendor() == "postgresql" else "sqlite"
+    data = json.loads((tmp_path / f"benchmark-{engine}.json").read_text())
+    markdown = (tmp_path / f"benchmark-{engine}.md").read_text()
+    assert set(data) == {"meta", "import", "index"}
+    _check_import(data["import"])
+    assert "Import and index" in markdown and "Search latency" not in markdown
+    assert Article.objects.count() == 40  # the imported items are removed again
+
+
 def _vendor():
     from django.db import connection
 
@@ -107,3 +119,4 @@ def _check_import(imported):
         return
     assert imported["created"] > 0
     assert _number(imported["articles_per_second"])
+    assert _number(imported["articles_per_cpu_second"])

@@ -21,9 +21,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Skip the gunicorn + wrk section (it needs a database on disk).",
         )
+        parser.add_argument(
+            "--only",
+            action="append",
+            choices=runner.SECTIONS,
+            help="Measure only this section (repeatable), e.g. --only import.",
+        )
 
-    def handle(self, *args, quick, output, no_http, **options):
-        results = runner.run(quick=quick, http=not no_http, out=self.stdout.write)
+    def handle(self, *args, quick, output, no_http, only, **options):
+        results = runner.run(
+            quick=quick, http=not no_http, out=self.stdout.write, only=only
+        )
         json_path, md_path = report.write(results, output)
         self.stdout.write(md_path.read_text("utf-8"))
         self.stdout.write(self.style.SUCCESS(f"wrote {json_path} and {md_path}"))

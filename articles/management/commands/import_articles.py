@@ -1,12 +1,13 @@
 """manage.py import_articles PATH... [--publish] [--source] [--language] [--tag]"""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import ImportResult, article_import
+from articles.importing import BATCH_SIZE, ImportResult, articles_import
 from articles.ingest import TEXT_SUFFIXES, IngestError, read_path
 
 
@@ -40,14 +41,24 @@ class Command(BaseCommand):
             )
         files = self._files(options["paths"])
         results = []
-        for number, path in enumerate(files, start=1):
-            self.stdout.write(f"[{number}/{len(files)}] {path} ... ", ending="")
-            file_results = self._import_file(path, user, options)
-            self.stdout.write(", ".join(_short(result) for result in file_results))
-            results += file_results
+        for group in _groups(files, read_path):
+            results += self._import_group(group, len(files), user, options)
         self._summary(results)
         if any(not result.ok for result in results):
             raise CommandError(f"{_count(results, 'failed')} item(s) failed.")
+
+    def _import_group(self, group, total, user, options):
+        """Import the items of a group of files in one batch, then print a
+        progress line per file."""
+        items = [item for read in group for item in read.items]
+        found = iter(self._import_items(items, user, options))
+        results = []
+        for read in group:
+            self.stdout.write(f"[{read.number}/{total}] {read.path} ... ", ending="")
+            file_results = read.failures or [next(found) for _item in read.items]
+            self.stdout.write(", ".join(_short(result) for result in file_results))
+            results += file_results
+        return results
 
     def _user(self, username):
         if not username:
@@ -71,25 +82,21 @@ class Command(BaseCommand):
                 files.append(path)
         return files
 
-    def _import_file(self, path, user, options):
+    def _import_items(self, items, user, options):
         try:
-            items = read_path(path)
-        except IngestError as error:
-            return [ImportResult(str(path), "failed", message=str(error))]
-        return [self._import_item(item, user, options) for item in items]
-
-    def _import_item(self, item, user, options):
-        try:
-            return article_import(
-                item=item,
+            return articles_import(
+                items=items,
                 user=user,
                 source_name=options["source"],
                 language=options["language"],
                 publish=options["publish"],
                 tag=options["tag"],
             )
-        except (PermissionDenied, ValueError) as error:
-            return ImportResult(item.name, "failed", message=f"{item.name}: {error}")
+        except PermissionDenied as error:
+            return [
+                ImportResult(item.name, "failed", message=f"{item.name}: {error}")
+                for item in items
+            ]
 
     def _summary(self, results):
         self.stdout.write(
@@ -114,3 +121,29 @@ def _short(result):
         return "failed: " + result.message.removeprefix(f"{result.name}: ")
     text = f"{result.status.replace('_', '-')} #{result.article.pk}"
     return text + (f" ({result.suggestions} tags)" if result.suggestions else "")
+
+
+@dataclass
+class _Read:
+    number: int
+    path: Path
+    items: list
+    failures: list
+
+
+def _groups(files, read):
+    """Files read and grouped until a group holds a batch of items."""
+    group, size = [], 0
+    for number, path in enumerate(files, start=1):
+        try:
+            entry = _Read(number, path, read(path), [])
+        except IngestError as error:
+            failed = ImportResult(str(path), "failed", message=str(error))
+            entry = _Read(number, path, [], [failed])
+        group.append(entry)
+        size += len(entry.items)
+        if size >= BATCH_SIZE:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group

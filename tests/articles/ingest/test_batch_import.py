@@ -1,0 +1,238 @@
+"""articles_import in batches: the same rows, tags and search entries as one item
+at a time; a refused item reported while the others land; queries per batch."""
+
+import re
+
+import pytest
+import reversion
+from django.core import serializers
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from reversion.models import Version
+
+from articles import importing
+from articles.importing import articles_import
+from articles.ingest import extract_text, read_path
+from articles.models import Article
+from articles.search.backends import FTS_TABLE
+from articles.tagging import (
+    article_accept_suggestions,
+    name_catalog,
+    suggest_for_article,
+)
+from tests.factories import SourceFactory, chief_editor
+
+from .world import SEED_FILES, build_world, seed_path
+
+pytestmark = pytest.mark.django_db
+
+TAGS = ("people", "countries", "organizations", "events", "agreements", "topics")
+FIELDS = (
+    "title", "slug", "lead", "body", "language", "source_url", "byline",
+    "dateline_place", "photo_credit", "published_at", "status", "version",
+    "content_hash",
+)  # fmt: skip
+
+
+def seed(key):
+    (item,) = read_path(seed_path(key))
+    return item
+
+
+def seeds_and_variants():
+    """The five seeds, then one re-scraped with small edits (a near duplicate),
+    one seed again (a duplicate) and a new text under a seed's title (a slug that
+    is taken)."""
+    items = [seed(key) for key in SEED_FILES]
+    text = seed_path("consultations_en").read_text(encoding="utf-8")
+    text = text.replace("visited Iraq for talks", "travelled to Iraq for talks")
+    items.append(extract_text(text, "rescraped.txt"))
+    items.append(seed("visit"))
+    other = "A different story under the same headline, told in other words."
+    items.append(extract_text(f"{items[0].title}\n\n{other}\n\n{other}", "same.txt"))
+    return items
+
+
+def index_row(pk):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT title, names, lead, body FROM {FTS_TABLE} WHERE rowid = %s",
+                [pk],
+            )
+        else:
+            cursor.execute(
+                "SELECT search_vector::text FROM articles_article WHERE id = %s", [pk]
+            )
+        return cursor.fetchone()
+
+
+def snapshot(results, fields=FIELDS, versions=True):
+    """What was written, with ids replaced by positions in the import order."""
+    position = {r.article.pk: n for n, r in enumerate(results) if r.article}
+    rows = []
+    for article in Article.objects.order_by("pk"):
+        row = {name: getattr(article, name) for name in fields}
+        row["source"] = str(article.source)
+        row["story"] = position.get(article.story_id)
+        row["possible_duplicate_of"] = position.get(article.possible_duplicate_of_id)
+        for name in TAGS:
+            row[name] = sorted(getattr(article, name).values_list("pk", flat=True))
+        row["index"] = index_row(article.pk)
+        if versions:
+            row["versions"] = Version.objects.get_for_object(article).count()
+        rows.append(row)
+    outcomes = [
+        (
+            r.status,
+            re.sub(r"#\d+", "#", r.message),
+            position.get(r.article.pk if r.article else None),
+        )
+        for r in results
+    ]
+    return outcomes, rows
+
+
+def test_a_batch_writes_what_one_item_at_a_time_writes():
+    build_world()
+    one_by_one = [
+        articles_import(items=[item], tag=True)[0] for item in seeds_and_variants()
+    ]
+    expected = snapshot(one_by_one)
+    Article.objects.all().delete()
+    batch = articles_import(items=seeds_and_variants(), tag=True)
+    assert snapshot(batch) == expected
+    assert [r.suggestions for r in batch] == [r.suggestions for r in one_by_one]
+    statuses = [result.status for result in batch]
+    assert statuses == ["created"] * 5 + ["near_duplicate", "duplicate", "created"]
+    visit, english, german = (result.article for result in batch[:3])
+    # Found within the batch: a story, a near duplicate, a duplicate, a slug.
+    assert Article.objects.get(pk=german.pk).story_id == english.pk
+    assert batch[5].article.possible_duplicate_of_id == english.pk
+    assert batch[6].article == visit
+    assert batch[7].article.slug == f"{visit.slug}-2"
+
+
+def test_batch_tags_are_the_suggestions_the_admin_would_accept_one_by_one():
+    # The admin's way, one article at a time: import, then accept every
+    # suggestion of a known entity, reading events and other articles from the
+    # database (which saves the article a second time: its version differs).
+    build_world()
+    one_by_one = []
+    for item in seeds_and_variants():
+        (result,) = articles_import(items=[item])
+        if result.status != "duplicate":
+            found = suggest_for_article(result.article)
+            known = [suggestion for suggestion in found if suggestion.entity]
+            article_accept_suggestions(article=result.article, suggestions=known)
+        one_by_one.append(result)
+    fields = [name for name in FIELDS if name != "version"]
+    expected = snapshot(one_by_one, fields, versions=False)
+    Article.objects.all().delete()
+    batch = articles_import(items=seeds_and_variants(), tag=True)
+    assert snapshot(batch, fields, versions=False) == expected
+
+
+def test_small_batches_write_the_same_as_one_batch():
+    build_world()
+    expected = snapshot(articles_import(items=seeds_and_variants(), tag=True))
+    Article.objects.all().delete()
+    results = articles_import(items=seeds_and_variants(), tag=True, batch_size=3)
+    assert snapshot(results) == expected
+
+
+def test_a_refused_item_is_reported_and_the_others_land(monkeypatch):
+    items = [seed("visit"), seed("consultations_en"), seed("deputy_visit")]
+    bad_language = extract_text("Talks in Baku\n\n" + "Some words here. " * 5, "x.txt")
+    bad_language.language = "<script>"
+    fill = importing._fill_for_save
+
+    def refuse_consultations(article, options):
+        fill(article, options)
+        if article.lead == items[1].lead:
+            article.title = None  # NOT NULL: the database refuses the row
+
+    monkeypatch.setattr(importing, "_fill_for_save", refuse_consultations)
+    results = articles_import(items=items + [bad_language], tag=True)
+    assert [r.status for r in results] == ["created", "failed", "created", "failed"]
+    assert results[1].message.startswith(f"{items[1].name}: the database refused it")
+    assert "is not a language code" in results[3].message
+    stored = Article.objects.all()
+    assert {a.pk for a in stored} == {results[0].article.pk, results[2].article.pk}
+    # Nothing of the refused item: its batch was rolled back and retried.
+    assert all(index_row(article.pk) for article in stored)
+    assert Version.objects.count() == 2
+
+
+def generated(numbers):
+    """Items naming known entities, each in words of its own (no near duplicates)."""
+    items = []
+    for n in numbers:
+        own = " ".join(f"{word}{n}" for word in ("alpha", "beta", "gamma", "delta"))
+        lead = f"Azerbaijan and Iraq discussed {own} and {own[::-1]} in Baku."
+        body = f"Ilham Aliyev met the delegation about {own}. Iraq sent {own}."
+        text = f"Talks on {own}\n\n{lead}\n\n{body}"
+        items.append(extract_text(text, f"item-{n}.txt"))
+    return items
+
+
+def queries_to_import(items, batch_size=500):
+    with CaptureQueriesContext(connection) as context:
+        results = articles_import(
+            items=items, tag=True, source_name="Wire", batch_size=batch_size
+        )
+    assert {result.status for result in results} == {"created"}
+    return len(context)
+
+
+def test_queries_grow_with_batches_not_items():
+    build_world()
+    SourceFactory(name="Wire")
+    name_catalog()  # the catalog is built once per process and entity change
+    one = queries_to_import(generated([1]))
+    ten = queries_to_import(generated(range(10, 20)))
+    two_batches = queries_to_import(generated(range(30, 60)), batch_size=15)
+    # Per batch: savepoint; existing hashes; the source; recent articles of the
+    # language (near duplicates); taken slugs; the article insert (7 with the
+    # release at the end); tagging: entity generation, the latest 500 events
+    # of an undated batch + their countries and participants, other-language
+    # articles (5); tag rows of people and countries (2); search index in its
+    # own savepoint: the articles and their six tag sets, the release (9), then
+    # the index rows (SQLite FTS5: delete + insert; PostgreSQL: one UPDATE);
+    # revision: the revision row, the articles and their six tag sets, the
+    # version rows (9).
+    index = 2 if connection.vendor == "sqlite" else 1
+    assert one == ten == 7 + 5 + 2 + 9 + index + 9
+    assert two_batches == 2 * one
+
+
+def test_the_imported_version_holds_the_tags_as_reversion_stores_them():
+    build_world()
+    (result,) = articles_import(items=[seed("consultations_en")], tag=True)
+    article = Article.objects.prefetch_related(*TAGS).get(pk=result.article.pk)
+    (version,) = Version.objects.get_for_object(article)
+    options = reversion.revisions._get_options(Article)
+    # What reversion.add_to_revision would have serialised for the same row.
+    assert version.serialized_data == serializers.serialize(
+        options.format, [article], fields=options.fields
+    )
+    countries = version.field_dict["countries"]
+    assert countries and set(countries) == {c.pk for c in article.countries.all()}
+
+
+def test_publishing_a_batch_records_each_transition():
+    chief = chief_editor()
+    results = articles_import(
+        items=[seed("visit"), seed("deputy_visit")], user=chief, publish=True
+    )
+    for result in results:
+        article = Article.objects.get(pk=result.article.pk)
+        assert article.is_public
+        (transition,) = article.transitions.all()
+        assert (transition.from_status, transition.to_status, transition.user) == (
+            Article.Status.DRAFT,
+            Article.Status.PUBLISHED,
+            chief,
+        )
+        (version,) = Version.objects.get_for_object(article)
+        assert version.revision.user == chief

@@ -6,6 +6,20 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_migrate,
+            post_save,
+        )
+
+        from . import pagecache
         from .history import register_models
 
         register_models()
+        # Any committed change to articles or entities starts a new page cache
+        # generation (see articles.pagecache).
+        post_save.connect(pagecache.on_model_saved_or_deleted)
+        post_delete.connect(pagecache.on_model_saved_or_deleted)
+        m2m_changed.connect(pagecache.on_many_to_many_changed)
+        post_migrate.connect(pagecache.on_database_reset)

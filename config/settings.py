@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions, CSRF and CSP (a stored page keeps its own CSP header and
+    # nonce), inside the security middleware (HSTS and the rest on every answer).
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,11 +161,18 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that stops answering costs a request a second, not forever:
+            # the page cache then renders pages as if it were off.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Public portal pages kept for anonymous readers (seconds; 0 turns the page cache
+# off). Any committed change to articles or entities makes stored pages stale.
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"

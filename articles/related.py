@@ -51,7 +51,8 @@ def _shared_count(field, ids):
 
 
 def related_articles(article, limit=RELATED_LIMIT):
-    """Public articles sharing the most tagged entities with `article`, recent first.
+    """Public articles sharing the most tagged entities with `article`, recent first
+    (with their sources; the caller loads what else its cards show).
 
     Only the CANDIDATES most recent articles sharing at least one tag are scored:
     in a portal about one country nearly every article shares that country, and
@@ -77,5 +78,5 @@ def related_articles(article, limit=RELATED_LIMIT):
         Article.objects.filter(pk__in=candidates)
         .annotate(shared=shared)
         .order_by("-shared", "-published_at", "-id")
-        .with_cards()[:limit]
+        .select_related("source")[:limit]
     )

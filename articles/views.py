@@ -11,8 +11,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from relations.models import BilateralRelation, Event, Topic
 
-from .filters import ArticleFilterSet
 from .models import TAG_FIELDS_BY_MODEL, Article
+from .portal_filters import SearchPageFilterSet
 from .related import related_articles, story_versions
 from .search import SearchResults, search_articles, suggest_entities
 from .taglists import CARD_TAGS, load_tags
@@ -97,14 +97,17 @@ def page_number(value):
 class SearchView(TemplateView):
     """/search/: full-text search, filters, facets and pages; plain HTML forms.
 
-    Queries: a count, the page's ids, the page's articles with countries and
-    people, one grouped query per facet, plus one slug lookup per entity filter.
+    Queries: the search engine's (count, page ids, facets), the page's articles
+    with their sources, the cards' countries and people, and one lookup for all
+    the entities named by the filters.
     """
 
     template_name = "articles/search.html"
 
     def get(self, request, *args, **kwargs):
-        filterset = ArticleFilterSet(request.GET, queryset=Article.objects.published())
+        filterset = SearchPageFilterSet(
+            request.GET, queryset=Article.objects.published()
+        )
         # Empty form fields are left out of the links built from these.
         params = {
             key: value.replace("\x00", "")
@@ -141,7 +144,9 @@ class SearchView(TemplateView):
             filters=filterset.qs if filtered else None,
             sort="date" if params.get("sort") == "date" else "relevance",
             page=page_number(params.get("page")),
+            articles=Article.objects.published().select_related("source"),
         )
+        load_tags([hit.article for hit in results.hits], CARD_TAGS)
         return results, 200
 
     def facet_groups(self, results, params):

@@ -1,10 +1,12 @@
 """Whole-page cache for anonymous readers of the public portal, and conditional GET.
 
 Pages are stored in the configured Django cache (local memory, or Redis when
-`REDIS_URL` is set) under the current *content generation*: a random token kept
-in the same cache and replaced once any change to an article or an entity has
-been committed. Replacing it makes every stored page unreachable at once, so no
-list of pages to purge is needed and nothing can be missed.
+`REDIS_URL` is set) under the current *content generation*: a random token
+replaced once any change to an article or an entity has been committed.
+Replacing it makes every stored page unreachable at once, so no list of pages
+to purge is needed and nothing can be missed. The token is shared by all worker
+processes: it lives in Redis, or, when each process caches in its own memory,
+in a small file (settings.PORTAL_CACHE_GENERATION_FILE).
 
 Scheduled articles become public without any write, so a stored page never lives
 past the next scheduled publication time, nor past `PORTAL_CACHE_SECONDS`.
@@ -20,9 +22,12 @@ a nonce in the header always matches the nonce in the body. The security
 middleware runs outside it and adds HSTS and the other headers to every answer.
 """
 
+import functools
 import hashlib
 import logging
 import math
+import os
+import re
 import uuid
 
 from django.conf import settings
@@ -39,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "portal-page"
 GENERATION_KEY = f"{PREFIX}:generation"
+TOKEN = re.compile(r"[0-9a-f]{32}")
 # Changes to any model of these apps can alter a public page.
 WATCHED_APPS = {"articles", "relations"}
 PUBLIC_NAMESPACES = {"articles", "relations"}
@@ -59,20 +65,70 @@ def cache_seconds():
 def new_generation():
     """Make every stored page unreachable (a new random token)."""
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        _store_generation(uuid.uuid4().hex)
     except Exception:
         # The write itself succeeded; pages then live at most PORTAL_CACHE_SECONDS.
         logger.exception("Could not start a new page cache generation")
 
 
 def current_generation():
-    """The current token; a random new one when the cache has none (a restart,
-    an eviction), so pages stored before can never be mistaken for current."""
-    token = cache.get(GENERATION_KEY)
+    """The current token; a random new one when there is none yet (a restart, an
+    eviction), so pages stored before can never be mistaken for current ones."""
+    token = _read_generation()
     if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(GENERATION_KEY)
+        _store_generation(uuid.uuid4().hex)
+        token = _read_generation()
     return token
+
+
+def _read_generation():
+    path = generation_file()
+    if path is None:
+        return cache.get(GENERATION_KEY)
+    try:
+        with open(path, encoding="ascii") as handle:
+            token = handle.read(64)
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    return token if TOKEN.fullmatch(token) else None
+
+
+def _store_generation(token):
+    # Two processes storing at once is harmless: either token is a new one.
+    path = generation_file()
+    if path is None:
+        cache.set(GENERATION_KEY, token, timeout=None)
+        return
+    written = f"{path}.{token}"
+    with open(written, "w", encoding="ascii") as handle:
+        handle.write(token)
+    os.replace(written, path)  # readers see the old token or the new, never half
+
+
+@functools.cache
+def _private_folder(folder):
+    """Whether `folder` is this user's alone (created if missing)."""
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        info = None
+    if info and info.st_uid == os.getuid() and not info.st_mode & 0o022:
+        return True
+    logger.warning(
+        "%s is not private to this user: page cache generations stay per process",
+        folder,
+    )
+    return False
+
+
+def generation_file():
+    """The file holding the token, shared by every worker process on the machine,
+    or None when the token lives in the cache (Redis, shared already)."""
+    path = settings.PORTAL_CACHE_GENERATION_FILE
+    if path and _private_folder(os.path.dirname(path)):
+        return path
+    return None
 
 
 def content_changed(using=DEFAULT_DB_ALIAS):

@@ -4,7 +4,9 @@ Every value that differs between a laptop and production comes from an
 environment variable with a safe default (names are listed in README.md).
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -173,6 +175,21 @@ CACHES = {
 # Public portal pages kept for anonymous readers (seconds; 0 turns the page cache
 # off). Any committed change to articles or entities makes stored pages stale.
 PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
+# The page cache's generation token must be the same for every worker process.
+# With Redis it lives there; with each process's own memory, in a file that all
+# workers on the machine read (a private folder in the temporary folder, one per
+# user and database, unless PORTAL_CACHE_GENERATION_FILE names one).
+DATABASE_DIGEST = hashlib.sha256(str(DATABASES["default"]["NAME"]).encode())
+PORTAL_CACHE_GENERATION_FILE = (
+    ""
+    if REDIS_URL
+    else os.environ.get("PORTAL_CACHE_GENERATION_FILE")
+    or os.path.join(
+        tempfile.gettempdir(),
+        f"portal-cache-{os.getuid()}-{DATABASE_DIGEST.hexdigest()[:12]}",
+        "generation",
+    )
+)
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"

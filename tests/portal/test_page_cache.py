@@ -8,7 +8,10 @@ import datetime
 import os
 import re
 import socket
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -34,8 +37,9 @@ HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(settings):
+def _empty_cache(settings, tmp_path):
     settings.PORTAL_CACHE_SECONDS = 300
+    settings.PORTAL_CACHE_GENERATION_FILE = str(tmp_path / "private" / "generation")
     cache.clear()
     yield
     cache.clear()
@@ -314,6 +318,39 @@ def test_the_csp_nonce_of_a_cached_page_matches_its_header(
     assert nonces(first) == (body, header)
 
 
+def test_a_change_saved_by_another_process_shows_at_once(client, world, settings):
+    # Each gunicorn worker has its own local-memory cache; they share the token.
+    assert pagecache.generation_file() == settings.PORTAL_CACHE_GENERATION_FILE
+    client.get("/")
+    assert get_counted(client, "/")[1] == 0
+    bump = "from articles import pagecache; pagecache.new_generation()"
+    env = {
+        **os.environ,
+        "PORTAL_CACHE_GENERATION_FILE": settings.PORTAL_CACHE_GENERATION_FILE,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", bump],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    assert get_counted(client, "/")[1] > 0
+
+
+def test_a_shared_folder_is_not_trusted_with_the_token(client, world, settings):
+    folder = Path(settings.PORTAL_CACHE_GENERATION_FILE).parent.parent / "open"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    settings.PORTAL_CACHE_GENERATION_FILE = str(folder / "generation")
+    assert pagecache.generation_file() is None
+    client.get("/")
+    assert get_counted(client, "/")[1] == 0  # the token is kept in the cache
+    TopicFactory()
+    assert get_counted(client, "/")[1] > 0
+    assert not (folder / "generation").exists()
+
+
 def test_models_of_other_apps_do_not_start_a_generation(world):
     before = pagecache.current_generation()
     chief_editor()
@@ -338,7 +375,7 @@ def test_pages_render_when_the_cache_is_unreachable(client, world):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    with override_settings(CACHES=unreachable):
+    with override_settings(CACHES=unreachable, PORTAL_CACHE_GENERATION_FILE=""):
         response = client.get(world.article.get_absolute_url())
         assert response.status_code == 200
         assert b"Deputy ministers hold" in response.content
@@ -368,6 +405,7 @@ def redis_cache(settings):
             f"Redis at {url} is not reachable ({error}); start it or set TEST_REDIS_URL"
         )
     prefix = f"test-{uuid.uuid4().hex}"
+    settings.PORTAL_CACHE_GENERATION_FILE = ""  # as with REDIS_URL set
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -389,6 +427,7 @@ def test_the_redis_backend_stores_and_invalidates(client, world, redis_cache):
     hit, queries = get_counted(client, url)
     assert queries == 0 and hit.content == first.content
     stored = {key.decode() for key in redis_client.scan_iter(f"{prefix}:*")}
+    assert f"{prefix}:1:{pagecache.GENERATION_KEY}" in stored
     assert any(":portal-page:" in key for key in stored)
     world.minister.full_name = "Farid Kerimov"
     entity_save(entity=world.minister)

@@ -6,10 +6,10 @@ people, reads them here in one UNION ALL query instead. The tags carry only the
 fields a page shows (SHOWN_FIELDS); reading another field of one costs a query.
 """
 
+import functools
 from collections import defaultdict
 
-from django.db.models import CharField, F, IntegerField, Value, Window
-from django.db.models.functions import RowNumber
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from relations.models import Agreement, Country, Event, Organization, Person, Topic
 
@@ -28,71 +28,77 @@ CARD_TAGS = ("countries", "people")
 
 
 def load_tags(objects, fields):
-    """Fill `obj.<field>.all()` for every object and every many-to-many `field`,
-    in the order of the tag model's Meta.ordering, with one query. Returns the
-    objects as a list."""
+    """Fill `obj.<field>.all()` for every object and every `field` (many-to-many,
+    or a reverse foreign key), in the order of the tag model's Meta.ordering, with
+    one query. Returns the objects as a list."""
     objects = list(objects)
     if not objects or not fields:
         return objects
-    model = type(objects[0])
+    model, db = type(objects[0]), objects[0]._state.db or DEFAULT_DB_ALIAS
     ids = [obj.pk for obj in objects]
-    branches = [_branch(model, field, kind, ids) for kind, field in enumerate(fields)]
-    rows = (
-        branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    )
+    sql = _union_sql(model, tuple(fields), db).format(ids=", ".join(["%s"] * len(ids)))
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, ids * len(fields))
+        rows = cursor.fetchall()
     tags = defaultdict(list)
     for owner, kind, rank, pk, *texts in rows:
         tags[owner, kind].append((rank, pk, texts))
-    for obj in objects:
-        for kind, field in enumerate(fields):
+    for kind, field in enumerate(fields):
+        target = model._meta.get_field(field).related_model
+        for obj in objects:
             found = sorted(tags[obj.pk, kind], key=lambda row: row[0])
-            target = model._meta.get_field(field).related_model
-            instances = [
-                _instance(target, pk, texts, rows.db) for _, pk, texts in found
-            ]
+            instances = [_instance(target, pk, texts, db) for _, pk, texts in found]
             _set_prefetched(obj, field, instances)
     return objects
 
 
-def _branch(model, field_name, kind, ids):
-    """(owner id, kind, rank, tag id, texts...) of one relation's rows for `ids`."""
+@functools.cache
+def _union_sql(model, fields, db):
+    """The UNION ALL of one branch per field, with `{ids}` for the owners' ids.
+
+    Written out once per page shape: building it through the ORM took longer
+    than running it.
+    """
+    quote = connections[db].ops.quote_name
+    branches = [
+        _branch_sql(model, field, kind, quote) for kind, field in enumerate(fields)
+    ]
+    return " UNION ALL ".join(branches)
+
+
+def _branch_sql(model, field_name, kind, quote):
+    """(owner id, kind, rank, tag id, texts...) of one relation's rows."""
     field = model._meta.get_field(field_name)
-    rows, owner, prefix = _relation_rows(field, ids)
     tag_model = field.related_model
-    shown = SHOWN_FIELDS[tag_model]
-    texts = {f"tag_text{i}": F(f"{prefix}{name}") for i, name in enumerate(shown)}
-    for index in range(len(shown), TEXT_COLUMNS):
-        texts[f"tag_text{index}"] = Value("", output_field=CharField())
-    order = [_order_by(prefix, name) for name in tag_model._meta.ordering]
-    return rows.annotate(
-        tag_owner=F(owner),
-        tag_kind=Value(kind, output_field=IntegerField()),
-        tag_rank=Window(RowNumber(), order_by=[*order, F(f"{prefix}pk").asc()]),
-        tag_id=F(f"{prefix}pk"),
-        **texts,
-    ).values_list("tag_owner", "tag_kind", "tag_rank", "tag_id", *texts)
-
-
-def _relation_rows(field, ids):
-    """(rows linking `ids` to tags, owner id column, path from a row to its tag)."""
+    tag_pk = quote(tag_model._meta.pk.column)
     if field.many_to_many and not field.auto_created:
-        owner = field.m2m_column_name()
-        rows = field.remote_field.through.objects
-        prefix = f"{field.m2m_reverse_field_name()}__"
+        owner = f"l.{quote(field.m2m_column_name())}"
+        source = (
+            f"{quote(field.remote_field.through._meta.db_table)} l "
+            f"INNER JOIN {quote(tag_model._meta.db_table)} t "
+            f"ON t.{tag_pk} = l.{quote(field.m2m_reverse_name())}"
+        )
     elif field.one_to_many:  # a reverse foreign key: the tags are the rows
-        owner = field.field.attname
-        rows = field.related_model.objects
-        prefix = ""
+        owner = f"t.{quote(field.field.column)}"
+        source = f"{quote(tag_model._meta.db_table)} t"
     else:
         raise ValueError(f"{field} is neither many-to-many nor a reverse foreign key")
-    # A UNION's branches carry no ORDER BY (SQLite refuses it): the rank orders.
-    return rows.filter(**{f"{owner}__in": ids}).order_by(), owner, prefix
+    shown = [
+        f"t.{quote(tag_model._meta.get_field(name).column)}"
+        for name in SHOWN_FIELDS[tag_model]
+    ]
+    texts = shown + ["''"] * (TEXT_COLUMNS - len(shown))
+    order = [_order_sql(tag_model, name, quote) for name in tag_model._meta.ordering]
+    rank = f"ROW_NUMBER() OVER (ORDER BY {', '.join([*order, f't.{tag_pk}'])})"
+    return (
+        f"SELECT {owner}, {kind}, {rank}, t.{tag_pk}, {', '.join(texts)} "
+        f"FROM {source} WHERE {owner} IN ({{ids}})"
+    )
 
 
-def _order_by(prefix, name):
-    if name.startswith("-"):
-        return F(prefix + name[1:]).desc()
-    return F(prefix + name).asc()
+def _order_sql(model, name, quote):
+    column = quote(model._meta.get_field(name.lstrip("-")).column)
+    return f"t.{column} {'DESC' if name.startswith('-') else 'ASC'}"
 
 
 def _instance(model, pk, texts, db):

@@ -76,8 +76,10 @@ def current_generation():
     eviction), so pages stored before can never be mistaken for current ones."""
     token = _read_generation()
     if token is None:
-        _store_generation(uuid.uuid4().hex)
-        token = _read_generation()
+        token = uuid.uuid4().hex
+        _store_generation(token)
+        # Another process may have stored its own just before: one wins for all.
+        token = _read_generation() or token
     return token
 
 
@@ -258,7 +260,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_public_page_request(request):
             return self.get_response(request)
-        if not self.caching(request):
+        if not self.caching():
             return self.uncached(request)
         now = timezone.now()
         try:
@@ -277,7 +279,7 @@ class PageCacheMiddleware:
         self.store(key, response, generation, now)
         return conditional(request, response)
 
-    def caching(self, request):
+    def caching(self):
         # Inside an open transaction a page may show rows not yet committed
         # (and the commit that would start a new generation may never come).
         return cache_seconds() > 0 and not connections[DEFAULT_DB_ALIAS].in_atomic_block

@@ -11,10 +11,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from relations.models import BilateralRelation, Event, Topic
 
-from .filters import ArticleFilterSet
-from .models import Article
+from .models import TAG_FIELDS_BY_MODEL, Article
+from .portal_filters import SearchPageFilterSet
 from .related import related_articles, story_versions
 from .search import SearchResults, search_articles, suggest_entities
+from .taglists import CARD_TAGS, load_tags
+
+TAG_FIELDS = tuple(TAG_FIELDS_BY_MODEL.values())
 
 
 class PublishedArticlesMixin:
@@ -23,7 +26,15 @@ class PublishedArticlesMixin:
     paginate_by = settings.PORTAL_PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.published().with_cards()
+        return Article.objects.published().select_related("source")
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's articles with the countries and people their cards show."""
+        paginator, page, articles, is_paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        page.object_list = load_tags(articles, CARD_TAGS)
+        return paginator, page, page.object_list, is_paginated
 
 
 class HomeView(PublishedArticlesMixin, ListView):
@@ -86,14 +97,17 @@ def page_number(value):
 class SearchView(TemplateView):
     """/search/: full-text search, filters, facets and pages; plain HTML forms.
 
-    Queries: a count, the page's ids, the page's articles with countries and
-    people, one grouped query per facet, plus one slug lookup per entity filter.
+    Queries: the search engine's (count, page ids, facets), the page's articles
+    with their sources, the cards' countries and people, and one lookup for all
+    the entities named by the filters.
     """
 
     template_name = "articles/search.html"
 
     def get(self, request, *args, **kwargs):
-        filterset = ArticleFilterSet(request.GET, queryset=Article.objects.published())
+        filterset = SearchPageFilterSet(
+            request.GET, queryset=Article.objects.published()
+        )
         # Empty form fields are left out of the links built from these.
         params = {
             key: value.replace("\x00", "")
@@ -130,7 +144,9 @@ class SearchView(TemplateView):
             filters=filterset.qs if filtered else None,
             sort="date" if params.get("sort") == "date" else "relevance",
             page=page_number(params.get("page")),
+            articles=Article.objects.published().select_related("source"),
         )
+        load_tags([hit.article for hit in results.hits], CARD_TAGS)
         return results, 200
 
     def facet_groups(self, results, params):
@@ -196,19 +212,11 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("source")
-            .prefetch_related(
-                "images",
-                "people",
-                "countries",
-                "organizations",
-                "events",
-                "agreements",
-                "topics",
-            )
-        )
+        return Article.objects.published().select_related("source")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        return load_tags([article], TAG_FIELDS)[0]
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -218,7 +226,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             canonical_url=canonical,
             images=images,
             versions=story_versions(article),
-            related=related_articles(article),
+            related=load_tags(related_articles(article), CARD_TAGS),
             pairs=pairs_among(article.countries.all()),
             json_ld=news_article_json_ld(self.request, article, canonical, images),
             **kwargs,

@@ -91,7 +91,12 @@ def wait_ready(base, process):
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            urllib.request.urlopen(base + "/robots.txt", timeout=2)
+            # As wrk does: gunicorn trusts X-Forwarded-Proto from loopback, so
+            # the answer is the page, not the redirect to https.
+            request = urllib.request.Request(
+                base + "/robots.txt", headers={"X-Forwarded-Proto": "https"}
+            )
+            urllib.request.urlopen(request, timeout=2)
             return True
         except urllib.error.HTTPError:
             return True

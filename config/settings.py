@@ -4,7 +4,9 @@ Every value that differs between a laptop and production comes from an
 environment variable with a safe default (names are listed in README.md).
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +72,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions, CSRF and CSP (a stored page keeps its own CSP header and
+    # nonce), inside the security middleware (HSTS and the rest on every answer).
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,11 +163,33 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that stops answering costs a request a second, not forever:
+            # the page cache then renders pages as if it were off.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Public portal pages kept for anonymous readers (seconds; 0 turns the page cache
+# off). Any committed change to articles or entities makes stored pages stale.
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
+# The page cache's generation token must be the same for every worker process.
+# With Redis it lives there; with each process's own memory, in a file that all
+# workers on the machine read (a private folder in the temporary folder, one per
+# user and database, unless PORTAL_CACHE_GENERATION_FILE names one).
+DATABASE_DIGEST = hashlib.sha256(str(DATABASES["default"]["NAME"]).encode())
+PORTAL_CACHE_GENERATION_FILE = (
+    ""
+    if REDIS_URL
+    else os.environ.get("PORTAL_CACHE_GENERATION_FILE")
+    or os.path.join(
+        tempfile.gettempdir(),
+        f"portal-cache-{os.getuid()}-{DATABASE_DIGEST.hexdigest()[:12]}",
+        "generation",
+    )
+)
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"

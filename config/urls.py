@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS, sitemap_index
 from articles.views import robots_txt
 
 urlpatterns = [
@@ -12,12 +12,7 @@ urlpatterns = [
     path("api/", include(("config.api", "api"))),
     path("", include("articles.urls")),
     path("", include("relations.urls")),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from articles.taglists import load_tags
 from articles.views import PublishedArticlesMixin
 
 from .chart import coverage_chart
@@ -139,9 +140,11 @@ class EventDetailView(EntityArticlesView):
     model = Event
 
     def get_entity_queryset(self):
-        return Event.objects.select_related("host_country").prefetch_related(
-            "countries", "organizations", "agreements"
-        )
+        return Event.objects.select_related("host_country")
+
+    def get_entity(self):
+        event = super().get_entity()
+        return load_tags([event], ("countries", "organizations", "agreements"))[0]
 
     def entity_context(self):
         return {

@@ -9,7 +9,12 @@ import pytest
 
 from . import story
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    # Serialized: a plain transactional flush would leave content types and
+    # permissions with new ids, which the next serialized test cannot restore over.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def assert_fits_viewport(page):

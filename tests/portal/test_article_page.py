@@ -167,11 +167,11 @@ def test_article_page_query_count_does_not_grow_with_tags(
     client, db, count, django_assert_num_queries
 ):
     article = _article_with_tags(count)
-    # 1 article + source, 1 images, 6 tag prefetches (people, countries,
-    # organizations, events, agreements, topics), 1 other-language versions,
-    # 1 related articles + source, 2 related-card prefetches (countries, people),
-    # 1 country pairs among the tagged countries.
-    with django_assert_num_queries(13):
+    # 1 article + source, 1 its six kinds of tags (people, countries,
+    # organizations, events, agreements, topics), 1 images, 1 other-language
+    # versions, 1 related articles + source, 1 related cards' countries and
+    # people, 1 country pairs among the tagged countries.
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related"]) == min(count, 5)

@@ -129,7 +129,7 @@ def _tagged(entity, field, count):
 
 
 # Every entity page: 1 entity, its own facts, 1 count + 1 page of articles with
-# source, 2 card prefetches (countries, people).
+# source, 1 for the cards' countries and people.
 @pytest.mark.parametrize("count", [1, 30])
 def test_person_page_query_count_is_fixed(client, db, count, django_assert_num_queries):
     person = PersonFactory()
@@ -139,8 +139,8 @@ def test_person_page_query_count_is_fixed(client, db, count, django_assert_num_q
     for _ in range(count):
         ParticipationFactory(person=person, event=EventFactory(host_country=None))
     # person + country, positions, country pairs, articles count, articles,
-    # countries, people, participations + events + host countries
-    with django_assert_num_queries(8):
+    # cards' countries and people, participations + events + host countries
+    with django_assert_num_queries(7):
         assert client.get(person.get_absolute_url()).status_code == 200
 
 
@@ -152,9 +152,9 @@ def test_country_page_query_count_is_fixed(
     _tagged(country, "countries", count)
     PersonFactory.create_batch(count, country=country)
     EventFactory.create_batch(count, host_country=country)
-    # country, articles count, articles, countries, people, relations,
+    # country, articles count, articles, cards' countries and people, relations,
     # people of the country, events
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(country.get_absolute_url()).status_code == 200
 
 
@@ -162,8 +162,8 @@ def test_country_page_query_count_is_fixed(
 def test_topic_page_query_count_is_fixed(client, db, count, django_assert_num_queries):
     topic = TopicFactory()
     _tagged(topic, "topics", count)
-    # topic, articles count, articles, countries, people
-    with django_assert_num_queries(5):
+    # topic, articles count, articles, cards' countries and people
+    with django_assert_num_queries(4):
         assert client.get(topic.get_absolute_url()).status_code == 200
 
 
@@ -174,9 +174,9 @@ def test_event_page_query_count_is_fixed(client, db, count, django_assert_num_qu
     event.countries.add(*event.articles.first().countries.all())
     for person in event.articles.first().people.all():
         ParticipationFactory(event=event, person=person)
-    # event + host, countries, organizations, agreements, articles count,
-    # articles, countries, people, participations + people
-    with django_assert_num_queries(9):
+    # event + host, its countries, organizations and agreements, articles count,
+    # articles, cards' countries and people, participations + people
+    with django_assert_num_queries(6):
         assert client.get(event.get_absolute_url()).status_code == 200
 
 
@@ -188,9 +188,9 @@ def test_organization_page_query_count_is_fixed(
     _tagged(organization, "organizations", count)
     PositionFactory.create_batch(count, organization=organization)
     organization.events.add(*EventFactory.create_batch(count, host_country=None))
-    # organization + country, articles count, articles, countries, people,
-    # positions + people, events + host countries
-    with django_assert_num_queries(7):
+    # organization + country, articles count, articles, cards' countries and
+    # people, positions + people, events + host countries
+    with django_assert_num_queries(6):
         assert client.get(organization.get_absolute_url()).status_code == 200
 
 
@@ -201,6 +201,7 @@ def test_agreement_page_query_count_is_fixed(
     agreement = AgreementFactory(event=EventFactory(host_country=None))
     agreement.parties.add(*CountryFactory.create_batch(count))
     _tagged(agreement, "agreements", count)
-    # agreement + event, parties, articles count, articles, countries, people
-    with django_assert_num_queries(6):
+    # agreement + event, parties, articles count, articles, cards' countries and
+    # people
+    with django_assert_num_queries(5):
         assert client.get(agreement.get_absolute_url()).status_code == 200

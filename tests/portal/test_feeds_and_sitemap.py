@@ -1,7 +1,10 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.sitemaps import views as sitemap_views
+from django.test import RequestFactory
 
+from articles.sitemaps import SITEMAPS
 from tests.factories import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,10 +118,25 @@ def test_sitemap_index_query_count_does_not_grow(
     client, db, count, django_assert_num_queries
 ):
     PublishedArticleFactory.create_batch(count)
-    # newest change + page count for each of articles, people, countries,
-    # organizations, events, agreements, topics; page count for pairs
-    with django_assert_num_queries(15):
+    # one UNION: size and newest change of articles, people, countries,
+    # organizations, events, agreements, topics and pairs
+    with django_assert_num_queries(1):
         client.get("/sitemap.xml")
+
+
+def test_sitemap_index_is_the_one_django_would_build(client, world, monkeypatch):
+    for sitemap in SITEMAPS.values():
+        monkeypatch.setattr(sitemap, "limit", 2)  # several pages per section
+    PublishedArticleFactory.create_batch(4)
+    request = RequestFactory().get("/sitemap.xml")
+    expected = sitemap_views.index(
+        request, SITEMAPS, sitemap_url_name="sitemap-section"
+    ).render()
+    response = client.get("/sitemap.xml")
+    assert response.content == expected.content
+    locations = sitemap_locations(response)
+    assert "http://testserver/sitemap-articles.xml?p=3" in locations
+    assert "http://testserver/sitemap-articles.xml?p=4" not in locations
 
 
 def test_robots_points_at_the_sitemap(client, db):

@@ -84,8 +84,8 @@ def test_home_query_count_does_not_grow(client, db, count, django_assert_num_que
     EventFactory.create_batch(count, host_country=countries[0])
     for partner in CountryFactory.create_batch(min(count, 15)):
         BilateralRelationFactory(country_a=countries[0], country_b=partner)
-    # articles count, articles + source, card countries, card people,
+    # articles count, articles + source, card countries and people,
     # recent events + host, upcoming events + host, pairs + countries,
     # topics with counts
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200

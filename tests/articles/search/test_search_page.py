@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.search import search_articles
-from tests.factories import CountryFactory, PersonFactory
+from tests.factories import CountryFactory, PersonFactory, SourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,34 +134,58 @@ def tagged_articles(publish, count, tags_each):
         )
 
 
-def few_matches_queries():
-    # The number of matches; all of them ranked; the page's articles with their
-    # source, countries and people; the eight facets in one query.
-    return 6
-
-
 @pytest.mark.parametrize("count, tags_each", [(1, 1), (12, 4)])
 def test_query_count_does_not_grow(
     client, publish, count, tags_each, django_assert_num_queries
 ):
     tagged_articles(publish, count, tags_each)
-    with django_assert_num_queries(few_matches_queries()):
+    # The search engine: the number of matches; the ranked ids; the eight facets
+    # in one query. The page: its articles with their source; the cards' tags.
+    with django_assert_num_queries(ENGINE_QUERIES + 2):
         response = get(client, q="border talks")
     assert response.status_code == 200
+
+
+# What search_articles() costs for a query with hits (see the test above).
+ENGINE_QUERIES = 3
+
+
+def filtered():
+    from django.db import connection
+
+    # SQLite: which of the ranked ids the filters keep, a query of its own.
+    return 1 if connection.vendor == "sqlite" else 0
 
 
 def test_query_count_with_an_entity_filter(
     client, publish, aliyev, django_assert_num_queries
 ):
     publish(title="Border talks", tags={"people": [aliyev]})
-    from django.db import connection
-
-    # The count above plus the person's slug lookup when validating the filter
-    # (SQLite: and the ranked ids kept by the filter, a query of its own).
-    extra = 2 if connection.vendor == "sqlite" else 1
-    with django_assert_num_queries(few_matches_queries() + extra):
+    # The above plus one lookup of the entities the filters name.
+    with django_assert_num_queries(ENGINE_QUERIES + filtered() + 2 + 1):
         response = get(client, q="border", person=aliyev.slug)
     assert b"1 article found" in response.content
+
+
+def test_one_lookup_for_every_entity_filter(
+    client, publish, aliyev, django_assert_num_queries
+):
+    topic = TopicFactory(name="Borders")
+    source = SourceFactory()
+    publish(
+        title="Border talks",
+        source=source,
+        tags={"people": [aliyev], "topics": [topic]},
+    )
+    publish(title="Border talks again", tags={"people": [aliyev]})
+    named = {"person": aliyev.slug, "topic": topic.slug, "source": source.slug}
+    with django_assert_num_queries(ENGINE_QUERIES + filtered() + 2 + 1):
+        response = get(client, q="border", **named)
+    assert b"1 article found" in response.content
+    for name in named:
+        wrong = get(client, q="border", **{**named, name: "nobody"})
+        assert wrong.status_code == 400
+        assert wrong.content.count(b'class="field-error"') == 1
 
 
 def test_empty_page_makes_no_search_queries(client, django_assert_num_queries):
@@ -211,9 +235,8 @@ def test_query_count_past_the_bounds(
     monkeypatch.setattr(query, "FACET_SCOPE", 2)
     tagged_articles(publish, 25, 2)
     # The number of matches; the strong fields ranked; the newest matches (with
-    # the count of all on PostgreSQL); the page's articles, countries and
-    # people; the facets.
-    with django_assert_num_queries(7):
+    # the count of all on PostgreSQL); the facets; the page's articles and tags.
+    with django_assert_num_queries(ENGINE_QUERIES + 1 + 2):
         response = get(client, q="border talks")
     assert b"25 articles found" in response.content
     assert b"Counts cover the first " in response.content

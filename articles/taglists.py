@@ -1,0 +1,118 @@
+"""Several many-to-many tag lists of many objects, read in one query.
+
+`prefetch_related("people", "countries", ...)` costs one query per relation; a
+page showing an article's six kinds of tags, or cards with their countries and
+people, reads them here in one UNION ALL query instead. The tags carry only the
+fields a page shows (SHOWN_FIELDS); reading another field of one costs a query.
+"""
+
+import functools
+from collections import defaultdict
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from relations.models import Agreement, Country, Event, Organization, Person, Topic
+
+# Text fields a page shows of each kind of tag: name and what its URL needs.
+SHOWN_FIELDS = {
+    Person: ("full_name", "slug"),
+    Country: ("name", "code"),
+    Organization: ("name", "slug", "acronym"),
+    Event: ("title", "slug"),
+    Agreement: ("title", "slug"),
+    Topic: ("name", "slug"),
+}
+# Every branch of the UNION selects this many text columns.
+TEXT_COLUMNS = max(len(fields) for fields in SHOWN_FIELDS.values())
+CARD_TAGS = ("countries", "people")
+
+
+def load_tags(objects, fields):
+    """Fill `obj.<field>.all()` for every object and every `field` (many-to-many,
+    or a reverse foreign key), in the order of the tag model's Meta.ordering, with
+    one query. Returns the objects as a list."""
+    objects = list(objects)
+    if not objects or not fields:
+        return objects
+    model, db = type(objects[0]), objects[0]._state.db or DEFAULT_DB_ALIAS
+    ids = [obj.pk for obj in objects]
+    sql = _union_sql(model, tuple(fields), db).format(ids=", ".join(["%s"] * len(ids)))
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, ids * len(fields))
+        rows = cursor.fetchall()
+    tags = defaultdict(list)
+    for owner, kind, rank, pk, *texts in rows:
+        tags[owner, kind].append((rank, pk, texts))
+    for kind, field in enumerate(fields):
+        target = model._meta.get_field(field).related_model
+        for obj in objects:
+            found = sorted(tags[obj.pk, kind], key=lambda row: row[0])
+            instances = [_instance(target, pk, texts, db) for _, pk, texts in found]
+            _set_prefetched(obj, field, instances)
+    return objects
+
+
+@functools.cache
+def _union_sql(model, fields, db):
+    """The UNION ALL of one branch per field, with `{ids}` for the owners' ids.
+
+    Written out once per page shape: building it through the ORM took longer
+    than running it.
+    """
+    quote = connections[db].ops.quote_name
+    branches = [
+        _branch_sql(model, field, kind, quote) for kind, field in enumerate(fields)
+    ]
+    return " UNION ALL ".join(branches)
+
+
+def _branch_sql(model, field_name, kind, quote):
+    """(owner id, kind, rank, tag id, texts...) of one relation's rows."""
+    field = model._meta.get_field(field_name)
+    tag_model = field.related_model
+    tag_pk = quote(tag_model._meta.pk.column)
+    if field.many_to_many and not field.auto_created:
+        owner = f"l.{quote(field.m2m_column_name())}"
+        source = (
+            f"{quote(field.remote_field.through._meta.db_table)} l "
+            f"INNER JOIN {quote(tag_model._meta.db_table)} t "
+            f"ON t.{tag_pk} = l.{quote(field.m2m_reverse_name())}"
+        )
+    elif field.one_to_many:  # a reverse foreign key: the tags are the rows
+        owner = f"t.{quote(field.field.column)}"
+        source = f"{quote(tag_model._meta.db_table)} t"
+    else:
+        raise ValueError(f"{field} is neither many-to-many nor a reverse foreign key")
+    shown = [
+        f"t.{quote(tag_model._meta.get_field(name).column)}"
+        for name in SHOWN_FIELDS[tag_model]
+    ]
+    texts = shown + ["''"] * (TEXT_COLUMNS - len(shown))
+    order = [_order_sql(tag_model, name, quote) for name in tag_model._meta.ordering]
+    rank = f"ROW_NUMBER() OVER (ORDER BY {', '.join([*order, f't.{tag_pk}'])})"
+    return (
+        f"SELECT {owner}, {kind}, {rank}, t.{tag_pk}, {', '.join(texts)} "
+        f"FROM {source} WHERE {owner} IN ({{ids}})"
+    )
+
+
+def _order_sql(model, name, quote):
+    column = quote(model._meta.get_field(name.lstrip("-")).column)
+    return f"t.{column} {'DESC' if name.startswith('-') else 'ASC'}"
+
+
+def _instance(model, pk, texts, db):
+    """A `model` row holding its id and shown fields; the others are deferred."""
+    # Texts beyond the model's shown fields are the UNION's padding.
+    shown = dict(zip(SHOWN_FIELDS[model], texts, strict=False))
+    present = {model._meta.pk.attname: pk, **shown}
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in present]
+    return model.from_db(db, names, [present[name] for name in names])
+
+
+def _set_prefetched(obj, field, instances):
+    # What prefetch_related leaves behind, so `obj.<field>.all()` reads no rows.
+    queryset = getattr(obj, field).get_queryset()
+    queryset._result_cache = instances
+    queryset._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[field] = queryset

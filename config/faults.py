@@ -36,4 +36,3 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable: %s", exception, exc_info=exception)
             return service_unavailable()
         return None
-

@@ -1,6 +1,7 @@
 """Articles linked to one article: its other-language versions and related coverage."""
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 
 from .models import TAG_FIELDS_BY_MODEL, Article
 
@@ -22,14 +23,17 @@ def story_versions(article):
 def _story_ids(article):
     """A subquery of the ids of `article`'s story: its root and every version.
 
-    Written as ids, so the planner reads them through the story index (`story_id
-    = root` inside an OR made it scan every published article instead: most
-    articles have no story, so that index looks useless to it), and a scan of
-    the publication index needs no other column of the article rows.
+    Written as a UNION of the root's id and a lookup by the story index, so
+    both planners start from those few ids: `story_id = root` inside an OR made
+    them scan every published article instead (most articles have no story, so
+    that index looks useless to SQLite; PostgreSQL scanned the primary key).
     """
     root_id = article.story_id or article.pk
-    versions = Article.objects.filter(story_id=root_id).values("pk")
-    return Article.objects.filter(Q(pk=root_id) | Q(pk__in=versions)).values("pk")
+    table = Article._meta.db_table
+    return RawSQL(
+        f"SELECT id FROM {table} WHERE story_id = %s UNION ALL SELECT %s",
+        [root_id, root_id],
+    )
 
 
 def _tag_ids(article):

@@ -22,10 +22,6 @@ def term_set(groups):
     return {term for group in groups for term in group}
 
 
-def is_match(token, terms, language):
-    return bool(terms) and not terms.isdisjoint(token_terms(token, language))
-
-
 @lru_cache(maxsize=50_000)
 def token_terms(token, language):
     """Every form under which a word of the text could have been matched."""

@@ -133,8 +133,9 @@ def search_articles(
     intersected with the published articles. An empty query with filters lists the
     filtered articles newest first. `articles` is the queryset the page's hits are
     read from (default: published, with what a result card shows), so a caller
-    needing other relations reads each page once. Cost: a count, one page query,
-    the page's articles with their relations, and one grouped query per facet.
+    needing other relations reads each page once. Cost: the number of matches,
+    the ranked ids (and, past the bounds, the newest matches), the page's
+    articles with their relations, and the eight facets in one query.
     """
     results = SearchResults(page=_clamp(page, 1, MAX_PAGE, 1), sort=sort)
     results.page_size = _clamp(page_size, 1, 100, 20)

@@ -227,6 +227,8 @@ TAG_FIELDS_BY_MODEL = {
     Agreement: "agreements",
     Topic: "topics",
 }
+# Every tag relation of an article, in one fixed order.
+TAG_FIELDS = tuple(TAG_FIELDS_BY_MODEL.values())
 
 
 def article_image_path(instance, filename):

@@ -9,11 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import images
-from .models import Article, ArticleImage, ArticleTransition
+from .models import TAG_FIELDS, Article, ArticleImage, ArticleTransition
 from .sanitize import sanitize_html
 from .search import index_article
 
-TAG_FIELDS = ("people", "countries", "organizations", "events", "agreements", "topics")
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
@@ -333,14 +332,6 @@ RESTORED_FIELDS = [
     "dateline_place",
     "story",
 ]
-RESTORED_TAGS = [
-    "people",
-    "countries",
-    "organizations",
-    "events",
-    "agreements",
-    "topics",
-]
 
 
 def _restore_field(article, name, stored):
@@ -372,7 +363,7 @@ def article_restore(*, article, version, user, expected_version=None):
         )
         for name in RESTORED_FIELDS:
             _restore_field(article, name, stored)
-        for name in RESTORED_TAGS:
+        for name in TAG_FIELDS:
             # Entities deleted since are skipped: a tag cannot point at nothing.
             getattr(article, name).set(_existing_ids(name, stored.get(name)))
         return article_save(

@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from . import text
 from .backends import backend
 
-TAG_FIELDS = ("people", "countries", "organizations", "events", "agreements", "topics")
 BATCH = 500
 
 
@@ -39,6 +38,8 @@ def plain_text(markup):
 
 def entity_names(article):
     """Every name and alias of every tagged entity (tags must be prefetched)."""
+    from articles.models import TAG_FIELDS
+
     names = []
     for field in TAG_FIELDS:
         for entity in getattr(article, field).all():
@@ -74,7 +75,7 @@ def reindex_articles(ids):
     caller's transaction (or its own), so an article and its index row are
     written together or not at all. Ids of deleted articles are ignored.
     """
-    from articles.models import Article
+    from articles.models import TAG_FIELDS, Article
 
     ids = list(ids)
     engine = backend()

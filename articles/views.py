@@ -144,9 +144,7 @@ class SearchView(TemplateView):
             filters=filterset.qs if filtered else None,
             sort="date" if params.get("sort") == "date" else "relevance",
             page=page_number(params.get("page")),
-            articles=Article.objects.published().select_related("source"),
         )
-        load_tags([hit.article for hit in results.hits], CARD_TAGS)
         return results, 200
 
     def facet_groups(self, results, params):

@@ -24,9 +24,16 @@ from django.db import transaction
 from django.utils import timezone
 
 FORMAT_VERSION = 1
-# Rebuilt by `migrate` (content types, permissions) or worthless once restored
-# (sessions, login-throttling counters): never part of a backup.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Rebuilt by `migrate` (content types, permissions) or `search_reindex` (the
+# PostgreSQL search table, which SQLite does not have), or worthless once
+# restored (sessions, login-throttling counters): never part of a backup.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "articles.searchdocument",
+    "sessions",
+    "axes",
+]
 # Created by migrations on an empty database; restore merges them by natural key.
 CREATED_BY_MIGRATIONS = {"auth.group"}
 CHUNK = 1024 * 1024
@@ -202,6 +209,14 @@ def _restore_media(folder, manifest):
             raise BackupError(f"Storage renamed {name} to {saved}.")
 
 
+def _rebuild_search_index():
+    """The archive holds no search index (derived data): build it afresh."""
+    from articles.models import Article
+    from articles.search import reindex_articles
+
+    reindex_articles(Article.objects.values_list("pk", flat=True))
+
+
 def backup_restore(*, path):
     """Load `path` into an empty database; all rows or none, then copy the media."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,6 +227,7 @@ def backup_restore(*, path):
         with transaction.atomic():
             _require_empty_database(manifest)
             call_command("loaddata", str(data_path), verbosity=0)
+            _rebuild_search_index()
             check_path = Path(tmp) / "check.json"
             dump_database(check_path)
             _check_digests(manifest["models"], model_digests(check_path), "Restored")

@@ -20,8 +20,6 @@ NOISE_FIELDS = {
     "created_at",
     "created_by",
     "content_hash",
-    "search_vector",
-    "search_strong",
     "width",
     "height",
 }
@@ -58,12 +56,7 @@ def register_models():
     for label in VERSIONED_MODELS:
         model = apps.get_model(label)
         if not reversion.is_registered(model):
-            # The search vector is derived data; restoring it would be wrong.
-            reversion.register(
-                model,
-                follow=FOLLOW.get(label, ()),
-                exclude=["search_vector", "search_strong"],
-            )
+            reversion.register(model, follow=FOLLOW.get(label, ()))
 
 
 @dataclass(frozen=True)

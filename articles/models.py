@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -60,14 +61,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related("countries", "people")
 
 
-class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    # The stored search vectors are large and only the search engine's own SQL
-    # reads them; loading them with every article would cost each page dearly.
-    def get_queryset(self):
-        return super().get_queryset().defer(*SEARCH_FIELDS)
-
-
-SEARCH_FIELDS = ("search_vector", "search_strong")
+ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
 
 
 class Article(models.Model):
@@ -153,9 +147,6 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    search_vector = SearchVectorField(null=True, editable=False)
-    # Title, names and lead only: the small index that ranks common terms.
-    search_strong = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()
 
@@ -217,6 +208,56 @@ def content_hash(title, body):
     """Hash of the normalised text: the same item imported twice hashes the same."""
     normalised = " ".join(f"{title}\n{body}".split()).casefold()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class SearchDocument(models.Model):
+    """PostgreSQL's search index row of an article with the published status.
+
+    A narrow table of its own, so counting, ranking and newest-first selection
+    read only these rows, never the wide article table. The table exists only on
+    PostgreSQL (SQLite keeps its index in FTS5 tables); migration
+    `0008_search_documents` creates it with a foreign key ON DELETE CASCADE, so
+    a deleted article's row goes with it. Written by the search backend's SQL
+    (`articles/search/backends.py`), never through this model.
+    """
+
+    # DO_NOTHING: the database removes the row; on SQLite there is no table.
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # The article's publication time, so "public now" needs no article row.
+    published_at = models.DateTimeField()
+    # Title A, entity names B, lead C, body D: matching and counting.
+    vector = SearchVectorField()
+    # Title, names and lead only: the small index that ranks common terms.
+    strong = SearchVectorField()
+
+    class Meta:
+        db_table = "articles_searchdoc"
+        # Django leaves the model out on other engines (migrations, flush,
+        # dumpdata, test database serialization).
+        required_db_vendor = "postgresql"
+        ordering = ["-published_at", "-article"]
+        indexes = [
+            # vector @@ query: every count and match.
+            GinIndex(fields=["vector"], name="searchdoc_vector_gin"),
+            # strong @@ query: the ranked tier of a common term.
+            GinIndex(fields=["strong"], name="searchdoc_strong_gin"),
+            # Newest matches first, and "published_at <= now".
+            models.Index(
+                fields=["published_at", "article"], name="searchdoc_published"
+            ),
+        ]
+
+    def __str__(self):
+        return f"search document of article {self.article_id}"
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.article.slug})
 
 
 TAG_FIELDS_BY_MODEL = {

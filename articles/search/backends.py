@@ -12,9 +12,9 @@ the term in its title therefore never falls behind one that only mentions it
 in the body, and the cost no longer grows with the corpus.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Window
+from django.db.models import Count, Window
+from django.utils import timezone
 
 FTS_TABLE = "article_search_fts"
 STRONG_TABLE = "article_search_strong"
@@ -180,61 +180,39 @@ class SqliteBackend:
 
 
 class PostgresBackend:
-    """Stored `search_vector` (title A, names B, lead C, body D) and
-    `search_strong` (A, B and C only), each with a GIN index."""
+    """One narrow row per article with the published status in DOCUMENTS
+    (`models.SearchDocument`): the article id, its publication time, `vector`
+    (title A, names B, lead C, body D) and `strong` (A, B and C only), each
+    vector with a GIN index. Counting, ranking and newest-first selection read
+    only these rows; the wide article table is read only where filters need
+    its columns.
+    """
 
     def forget(self, cursor, ids):
-        """Nothing to do: a deleted article's vectors went with its row."""
+        """Nothing to do: the row went with its article (ON DELETE CASCADE)."""
 
     def write(self, cursor, ids, documents):
-        """Replace the vectors of `ids` by `documents` (some ids may have none)."""
+        """Replace the rows of `ids` by `documents` (some ids may have none)."""
         unlisted = sorted(set(ids) - {doc.article_id for doc in documents})
         if unlisted:
             cursor.execute(
-                "UPDATE articles_article SET search_vector = NULL, "
-                "search_strong = NULL WHERE id = ANY(%s)",
-                [unlisted],
+                f"DELETE FROM {DOCUMENTS} WHERE article_id = ANY(%s)", [unlisted]
             )
-        cursor.executemany(
-            "UPDATE articles_article SET search_strong = strong, "
-            "search_vector = strong || setweight(to_tsvector('simple', %s), 'D') "
-            "FROM (SELECT setweight(to_tsvector('simple', %s), 'A') || "
-            "setweight(to_tsvector('simple', %s), 'B') || "
-            "setweight(to_tsvector('simple', %s), 'C') AS strong) AS document "
-            "WHERE id = %s",
-            [
-                (doc.body, doc.title, doc.names, doc.lead, doc.article_id)
-                for doc in documents
-            ],
-        )
+        if documents:
+            columns = [
+                [getattr(doc, name) for doc in documents] for name in DOCUMENT_FIELDS
+            ]
+            cursor.execute(UPSERT_DOCUMENTS, columns)
 
     def tsquery_text(self, groups):
         return " & ".join("(" + " | ".join(group) + ")" for group in groups)
 
-    def tsquery(self, groups):
-        return SearchQuery(
-            self.tsquery_text(groups), search_type="raw", config="simple"
-        )
-
-    def match(self, queryset, groups):
-        return queryset.filter(search_vector=self.tsquery(groups))
-
     def search(self, base, groups, needed, restricted):
-        """(ids in rank order, at least `needed` of them if there are; total).
-
-        Row checks are cheap here (large columns live out of line), so `base`
-        is applied inside the ranking query.
-        """
+        """(ids in rank order, at least `needed` of them if there are; total)."""
         indexed, public = self._counts(groups)
-        field = "search_vector" if indexed <= RANK_CANDIDATES else "search_strong"
-        rank = SearchRank(F(field), self.tsquery(groups))
-        ranked = (
-            base.filter(**{field: self.tsquery(groups)})
-            .annotate(rank=rank)
-            .order_by("-rank", *NEWEST)
-        )
-        ranked = ids_of(ranked[:RANK_CANDIDATES])
-        if indexed <= RANK_CANDIDATES:
+        few = indexed <= RANK_CANDIDATES
+        ranked = self._ranked("vector" if few else "strong", base, groups, restricted)
+        if few:
             return ranked, len(ranked)
         if not restricted and len(ranked) >= needed:
             return ranked[:needed], public
@@ -246,33 +224,73 @@ class PostgresBackend:
         """(the newest `needed` ids of `base` matching, the number of them).
 
         The matches are taken from the GIN index first (MATERIALIZED): left to
-        itself, the planner walks the date index and tests every article's
-        vector, seconds for a common term.
+        itself, the planner may walk the date index and test each row's vector,
+        which lives out of line (TOAST): seconds for a common term.
         """
-        base_sql, base_params = base.order_by().values("pk").query.sql_with_params()
+        within, params = self._within(base, restricted)
         sql = (
-            "WITH found AS MATERIALIZED (SELECT id, published_at FROM "
-            "articles_article WHERE search_vector @@ to_tsquery('simple', %s)) "
-            f"SELECT id, count(*) OVER () FROM found WHERE id IN ({base_sql}) "
-            "ORDER BY published_at DESC, id DESC LIMIT %s"
+            f"WITH found AS MATERIALIZED (SELECT article_id, published_at "
+            f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s) "
+            "AND published_at <= %s) "
+            f"SELECT article_id, count(*) OVER () FROM found {within} "
+            "ORDER BY published_at DESC, article_id DESC LIMIT %s"
         )
+        params = [self.tsquery_text(groups), timezone.now(), *params, needed]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.tsquery_text(groups), *base_params, needed])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
     def _counts(self, groups):
-        """(matches in the index, those of them public now), one query (only
-        articles with the published status have vectors)."""
+        """(matches in the index, those of them public now), one query."""
         sql = (
             "SELECT count(*), count(*) FILTER (WHERE published_at <= %s) "
-            "FROM articles_article WHERE search_vector @@ to_tsquery('simple', %s)"
+            f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s)"
         )
-        from django.utils import timezone
-
         with connection.cursor() as cursor:
             cursor.execute(sql, [timezone.now(), self.tsquery_text(groups)])
             return cursor.fetchone()
+
+    def _ranked(self, field, base, groups, restricted):
+        """The best RANK_CANDIDATES public matches of `field`, in rank order."""
+        within, params = self._within(base, restricted, "AND")
+        query = self.tsquery_text(groups)
+        sql = (
+            f"SELECT article_id FROM {DOCUMENTS} "
+            f"WHERE {field} @@ to_tsquery('simple', %s) AND published_at <= %s "
+            f"{within} ORDER BY ts_rank({field}, to_tsquery('simple', %s)) DESC, "
+            "published_at DESC, article_id DESC LIMIT %s"
+        )
+        params = [query, timezone.now(), *params, query, RANK_CANDIDATES]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _within(self, base, restricted, keyword="WHERE"):
+        """The SQL condition keeping the rows of `base`, and its parameters."""
+        if not restricted:
+            return "", []
+        sql, params = base.order_by().values("pk").query.sql_with_params()
+        return f"{keyword} article_id IN ({sql})", list(params)
+
+
+DOCUMENTS = "articles_searchdoc"
+DOCUMENT_FIELDS = ("article_id", "title", "names", "lead", "body")
+# Both vectors of a batch from parallel arrays (id, title, names, lead, body),
+# in one statement; the publication time is the article's own.
+UPSERT_DOCUMENTS = (
+    f"INSERT INTO {DOCUMENTS} (article_id, published_at, vector, strong) "
+    "SELECT article.id, article.published_at, "
+    "doc.strong || setweight(to_tsvector('simple', doc.body), 'D'), doc.strong "
+    "FROM (SELECT id, body, setweight(to_tsvector('simple', title), 'A') || "
+    "setweight(to_tsvector('simple', names), 'B') || "
+    "setweight(to_tsvector('simple', lead), 'C') AS strong "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+    "AS terms (id, title, names, lead, body)) AS doc "
+    "JOIN articles_article AS article ON article.id = doc.id "
+    "ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at, "
+    "vector = EXCLUDED.vector, strong = EXCLUDED.strong"
+)
 
 
 def backend():

@@ -16,6 +16,7 @@ from reversion.models import Revision, Version
 
 from articles.backup import EXCLUDED, model_digests
 from articles.models import Article
+from articles.search import search_articles
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -89,6 +90,9 @@ def test_round_trip_keeps_every_row_and_file(tmp_path, settings):
     assert Article._base_manager.filter(status=Article.Status.DRAFT).exists()
     assert Version.objects.count() == 1 and LogEntry.objects.count() == 1
     assert _media() == media_before and len(media_before) == 1
+    # The archive holds no search index; the restore builds it again.
+    found = search_articles("ministers plan").hits
+    assert [hit.article.title for hit in found] == ["Ministers sign a plan"]
 
 
 def test_manifest_lists_counts_and_hashes(tmp_path):

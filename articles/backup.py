@@ -31,6 +31,7 @@ EXCLUDED = [
     "contenttypes",
     "auth.permission",
     "articles.searchdocument",
+    "articles.searchstrong",
     "sessions",
     "axes",
 ]

@@ -210,15 +210,15 @@ def content_hash(title, body):
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-class SearchDocument(models.Model):
-    """PostgreSQL's search index row of an article with the published status.
+class SearchRow(models.Model):
+    """A PostgreSQL search index row of an article with the published status.
 
-    A narrow table of its own, so counting, ranking and newest-first selection
-    read only these rows, never the wide article table. The table exists only on
-    PostgreSQL (SQLite keeps its index in FTS5 tables); migration
-    `0008_search_documents` creates it with a foreign key ON DELETE CASCADE, so
-    a deleted article's row goes with it. Written by the search backend's SQL
-    (`articles/search/backends.py`), never through this model.
+    Narrow tables of their own, so counting, ranking and newest-first selection
+    never read the wide article table. They exist only on PostgreSQL (SQLite
+    keeps its index in FTS5 tables): migration `0008_search_documents` creates
+    them with a foreign key ON DELETE CASCADE and a trigger that keeps a row's
+    time and presence in step with its article. Written by the search backend's
+    SQL (`articles/search/backends.py`), never through these models.
     """
 
     # DO_NOTHING: the database removes the row; on SQLite there is no table.
@@ -231,33 +231,45 @@ class SearchDocument(models.Model):
     )
     # The article's publication time, so "public now" needs no article row.
     published_at = models.DateTimeField()
-    # Title A, entity names B, lead C, body D: matching and counting.
-    vector = SearchVectorField()
-    # Title, names and lead only: the small index that ranks common terms.
-    strong = SearchVectorField()
 
     class Meta:
-        db_table = "articles_searchdoc"
-        # Django leaves the model out on other engines (migrations, flush,
+        abstract = True
+        # Django leaves these models out on other engines (migrations, flush,
         # dumpdata, test database serialization).
         required_db_vendor = "postgresql"
         ordering = ["-published_at", "-article"]
-        indexes = [
-            # vector @@ query: every count and match.
-            GinIndex(fields=["vector"], name="searchdoc_vector_gin"),
-            # strong @@ query: the ranked tier of a common term.
-            GinIndex(fields=["strong"], name="searchdoc_strong_gin"),
-            # Newest matches first, and "published_at <= now".
-            models.Index(
-                fields=["published_at", "article"], name="searchdoc_published"
-            ),
-        ]
 
     def __str__(self):
-        return f"search document of article {self.article_id}"
+        return f"search row of article {self.article_id}"
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.article.slug})
+
+
+class SearchDocument(SearchRow):
+    """Every field: matching and counting. The vector (about 7 KB) is kept out of
+    line, so a row is about 60 bytes and a count reads a few hundred pages."""
+
+    # Title A, entity names B, lead C, body D.
+    vector = SearchVectorField()
+
+    class Meta(SearchRow.Meta):
+        db_table = "articles_searchdoc"
+        # vector @@ query: every count and match.
+        indexes = [GinIndex(fields=["vector"], name="searchdoc_vector_gin")]
+
+
+class SearchStrong(SearchRow):
+    """The strong fields only, ranking a common term's best matches. The vector
+    (about 1 KB) stays in the row: ranking reads it for each match."""
+
+    # Title A, entity names B, lead C.
+    strong = SearchVectorField()
+
+    class Meta(SearchRow.Meta):
+        db_table = "articles_searchstrong"
+        # strong @@ query: the ranked tier of a common term.
+        indexes = [GinIndex(fields=["strong"], name="searchstrong_gin")]
 
 
 TAG_FIELDS_BY_MODEL = {

@@ -180,29 +180,27 @@ class SqliteBackend:
 
 
 class PostgresBackend:
-    """One narrow row per article with the published status in DOCUMENTS
-    (`models.SearchDocument`): the article id, its publication time, `vector`
-    (title A, names B, lead C, body D) and `strong` (A, B and C only), each
-    vector with a GIN index. Counting, ranking and newest-first selection read
-    only these rows; the wide article table is read only where filters need
-    its columns.
+    """Narrow tables, one row per article with the published status
+    (`models.SearchDocument`, `models.SearchStrong`): the article id, its
+    publication time and one vector with a GIN index, `vector` (title A, names
+    B, lead C, body D; out of line) in DOCUMENTS, `strong` (A, B and C only; in
+    the row) in STRONG. Counting, ranking and newest-first selection read only
+    these; the wide article table only where filters need its columns.
     """
 
     def forget(self, cursor, ids):
-        """Nothing to do: the row went with its article (ON DELETE CASCADE)."""
+        """Nothing to do: the rows went with their article (ON DELETE CASCADE)."""
 
     def write(self, cursor, ids, documents):
         """Replace the rows of `ids` by `documents` (some ids may have none)."""
         unlisted = sorted(set(ids) - {doc.article_id for doc in documents})
         if unlisted:
-            cursor.execute(
-                f"DELETE FROM {DOCUMENTS} WHERE article_id = ANY(%s)", [unlisted]
-            )
+            cursor.execute(DELETE_ROWS, {"ids": unlisted})
         if documents:
             columns = [
                 [getattr(doc, name) for doc in documents] for name in DOCUMENT_FIELDS
             ]
-            cursor.execute(UPSERT_DOCUMENTS, columns)
+            cursor.execute(UPSERT_ROWS, columns)
 
     def tsquery_text(self, groups):
         return " & ".join("(" + " | ".join(group) + ")" for group in groups)
@@ -210,10 +208,10 @@ class PostgresBackend:
     def search(self, base, groups, needed, restricted):
         """(ids in rank order, at least `needed` of them if there are; total)."""
         indexed, public = self._counts(groups)
-        few = indexed <= RANK_CANDIDATES
-        ranked = self._ranked("vector" if few else "strong", base, groups, restricted)
-        if few:
+        if indexed <= RANK_CANDIDATES:
+            ranked = self._ranked(DOCUMENTS, "vector", base, groups, restricted)
             return ranked, len(ranked)
+        ranked = self._ranked(STRONG, "strong", base, groups, restricted)
         if not restricted and len(ranked) >= needed:
             return ranked[:needed], public
         newest, total = self.newest(base, groups, needed, restricted)
@@ -223,16 +221,16 @@ class PostgresBackend:
     def newest(self, base, groups, needed, restricted):
         """(the newest `needed` ids of `base` matching, the number of them).
 
-        The matches are taken from the GIN index first (MATERIALIZED): left to
-        itself, the planner may walk the date index and test each row's vector,
-        which lives out of line (TOAST): seconds for a common term.
+        The matches are taken from the GIN index first (MATERIALIZED), then
+        filtered and sorted: a plan reading rows by id or date would read each
+        one's vector from TOAST to test it.
         """
         within, params = self._within(base, restricted)
         sql = (
             f"WITH found AS MATERIALIZED (SELECT article_id, published_at "
             f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s) "
-            "AND published_at <= %s) "
-            f"SELECT article_id, count(*) OVER () FROM found {within} "
+            f"AND published_at <= %s) SELECT article_id, count(*) OVER () "
+            f"FROM found WHERE {within} "
             "ORDER BY published_at DESC, article_id DESC LIMIT %s"
         )
         params = [self.tsquery_text(groups), timezone.now(), *params, needed]
@@ -251,45 +249,56 @@ class PostgresBackend:
             cursor.execute(sql, [timezone.now(), self.tsquery_text(groups)])
             return cursor.fetchone()
 
-    def _ranked(self, field, base, groups, restricted):
-        """The best RANK_CANDIDATES public matches of `field`, in rank order."""
-        within, params = self._within(base, restricted, "AND")
+    def _ranked(self, table, field, base, groups, restricted):
+        """The best RANK_CANDIDATES public matches of `field`, in rank order
+        (ranked as they come from the GIN index, then filtered)."""
+        within, params = self._within(base, restricted)
         query = self.tsquery_text(groups)
         sql = (
-            f"SELECT article_id FROM {DOCUMENTS} "
-            f"WHERE {field} @@ to_tsquery('simple', %s) AND published_at <= %s "
-            f"{within} ORDER BY ts_rank({field}, to_tsquery('simple', %s)) DESC, "
-            "published_at DESC, article_id DESC LIMIT %s"
+            "WITH found AS MATERIALIZED (SELECT article_id, published_at, "
+            f"ts_rank({field}, to_tsquery('simple', %s)) AS rank FROM {table} "
+            f"WHERE {field} @@ to_tsquery('simple', %s) AND published_at <= %s) "
+            f"SELECT article_id FROM found WHERE {within} "
+            "ORDER BY rank DESC, published_at DESC, article_id DESC LIMIT %s"
         )
-        params = [query, timezone.now(), *params, query, RANK_CANDIDATES]
+        params = [query, query, timezone.now(), *params, RANK_CANDIDATES]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def _within(self, base, restricted, keyword="WHERE"):
+    def _within(self, base, restricted):
         """The SQL condition keeping the rows of `base`, and its parameters."""
         if not restricted:
-            return "", []
+            return "TRUE", []
         sql, params = base.order_by().values("pk").query.sql_with_params()
-        return f"{keyword} article_id IN ({sql})", list(params)
+        return f"article_id IN ({sql})", list(params)
 
 
 DOCUMENTS = "articles_searchdoc"
+STRONG = "articles_searchstrong"
 DOCUMENT_FIELDS = ("article_id", "title", "names", "lead", "body")
-# Both vectors of a batch from parallel arrays (id, title, names, lead, body),
-# in one statement; the publication time is the article's own.
-UPSERT_DOCUMENTS = (
-    f"INSERT INTO {DOCUMENTS} (article_id, published_at, vector, strong) "
-    "SELECT article.id, article.published_at, "
-    "doc.strong || setweight(to_tsvector('simple', doc.body), 'D'), doc.strong "
-    "FROM (SELECT id, body, setweight(to_tsvector('simple', title), 'A') || "
-    "setweight(to_tsvector('simple', names), 'B') || "
-    "setweight(to_tsvector('simple', lead), 'C') AS strong "
+# Both tables in one statement each (data-modifying WITH).
+DELETE_ROWS = (
+    f"WITH strong AS (DELETE FROM {STRONG} WHERE article_id = ANY(%(ids)s)) "
+    f"DELETE FROM {DOCUMENTS} WHERE article_id = ANY(%(ids)s)"
+)
+# A batch from parallel arrays (id, title, names, lead, body); the publication
+# time is the article's own.
+UPSERT_ROWS = (
+    "WITH doc AS (SELECT article.id, article.published_at, terms.body, "
+    "setweight(to_tsvector('simple', terms.title), 'A') || "
+    "setweight(to_tsvector('simple', terms.names), 'B') || "
+    "setweight(to_tsvector('simple', terms.lead), 'C') AS strong "
     "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) "
-    "AS terms (id, title, names, lead, body)) AS doc "
-    "JOIN articles_article AS article ON article.id = doc.id "
-    "ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at, "
-    "vector = EXCLUDED.vector, strong = EXCLUDED.strong"
+    "AS terms (id, title, names, lead, body) "
+    "JOIN articles_article AS article ON article.id = terms.id), "
+    f"strong AS (INSERT INTO {STRONG} (article_id, published_at, strong) "
+    "SELECT id, published_at, strong FROM doc ON CONFLICT (article_id) "
+    "DO UPDATE SET published_at = EXCLUDED.published_at, strong = EXCLUDED.strong) "
+    f"INSERT INTO {DOCUMENTS} (article_id, published_at, vector) "
+    "SELECT id, published_at, strong || setweight(to_tsvector('simple', body), 'D') "
+    "FROM doc ON CONFLICT (article_id) "
+    "DO UPDATE SET published_at = EXCLUDED.published_at, vector = EXCLUDED.vector"
 )
 
 

@@ -25,15 +25,20 @@ pytestmark = pytest.mark.skipif(
 
 
 def row(article):
-    """(published_at, vector lexemes, strong lexemes) of the article's row."""
+    """(published_at, vector lexemes, strong lexemes) of the article's rows."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT published_at, tsvector_to_array(vector), "
-            "tsvector_to_array(strong) FROM articles_searchdoc WHERE article_id = %s",
+            "SELECT doc.published_at, strong.published_at, "
+            "tsvector_to_array(vector), tsvector_to_array(strong) "
+            "FROM articles_searchdoc AS doc FULL JOIN articles_searchstrong "
+            "AS strong USING (article_id) WHERE article_id = %s",
             [article.pk],
         )
         found = cursor.fetchone()
-    return found and (found[0], set(found[1]), set(found[2]))
+    if found is None:
+        return None
+    assert found[0] == found[1], "both tables hold the same time"
+    return found[0], set(found[2]), set(found[3])
 
 
 def vectors_in_article_table(article):
@@ -50,7 +55,7 @@ def vectors_in_search_table(article):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT vector::text, strong::text FROM articles_searchdoc "
-            "WHERE article_id = %s",
+            "JOIN articles_searchstrong USING (article_id) WHERE article_id = %s",
             [article.pk],
         )
         return cursor.fetchone()
@@ -98,8 +103,11 @@ def test_deleting_the_article_removes_the_row(draft):
     article_publish(article=draft, user=chief_editor())
     Article.objects.filter(pk=draft.pk).delete()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM articles_searchdoc")
-        assert cursor.fetchone() == (0,)
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM articles_searchdoc), "
+            "(SELECT count(*) FROM articles_searchstrong)"
+        )
+        assert cursor.fetchone() == (0, 0)
 
 
 def test_a_raw_update_of_the_article_is_followed(draft):

@@ -14,6 +14,8 @@ in the body, and the cost no longer grows with the corpus.
 
 from django.db import connection
 from django.db.models import Count, Window
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
 FTS_TABLE = "article_search_fts"
@@ -267,11 +269,35 @@ class PostgresBackend:
             return [row[0] for row in cursor.fetchall()]
 
     def _within(self, base, restricted):
-        """The SQL condition keeping the rows of `base`, and its parameters."""
+        """The SQL condition keeping the rows of `base`, and its parameters.
+
+        The filter's ids are taken on their own (MATERIALIZED) and joined by
+        hash; `base`'s "public" conditions are left out, since these tables
+        hold only articles with the published status and test the time
+        themselves: keeping them would read the article row of every id.
+        """
         if not restricted:
             return "TRUE", []
-        sql, params = base.order_by().values("pk").query.sql_with_params()
-        return f"article_id IN ({sql})", list(params)
+        query = base.order_by().values("pk").query
+        query.where.children = [
+            node for node in query.where.children if not is_publication_check(node)
+        ]
+        sql, params = query.sql_with_params()
+        return f"article_id IN (SELECT * FROM ({sql}) AS base OFFSET 0)", list(params)
+
+
+def is_publication_check(node):
+    """Whether `node` is one of the conditions of `Article.objects.published()`
+    (status = published, published_at <= now) on the queried article table."""
+    from articles.models import Article
+
+    checks = {"status": Exact, "published_at": LessThanOrEqual}
+    column = getattr(node, "lhs", None)
+    return (
+        isinstance(column, Col)
+        and column.alias == Article._meta.db_table
+        and type(node) is checks.get(column.target.name)
+    )
 
 
 DOCUMENTS = "articles_searchdoc"

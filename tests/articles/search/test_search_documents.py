@@ -135,3 +135,24 @@ def test_the_migration_moves_the_vectors_both_ways():
     assert vectors_in_search_table(published) == before
     assert vectors_in_search_table(draft) is None
     assert [hit.article for hit in search_articles("harbour").hits] == [published]
+
+
+def test_a_filter_reads_only_its_own_conditions_and_keeps_hidden_ones_out(
+    publish, unpublished, aliyev
+):
+    """The "public" conditions of the filtered queryset are left to the search
+    tables; the drafts and the scheduled article tagged alike stay out."""
+    from articles.search.backends import is_publication_check
+    from articles.search.query import published_base
+
+    base, _, _ = published_base({"person": aliyev.slug})
+    checks = [node for node in base.query.where.children if is_publication_check(node)]
+    assert len(checks) == 2  # status = published, published_at <= now
+    shown = publish(title="Harbour talks", tags={"people": [aliyev]})
+    publish(title="Harbour talks elsewhere")
+    for article in unpublished(title="Harbour talks"):
+        article.people.set([aliyev])
+    for sort in ("relevance", "date"):
+        results = search_articles("harbour", filters={"person": aliyev.slug}, sort=sort)
+        assert [hit.article for hit in results.hits] == [shown]
+        assert results.total == 1

@@ -231,6 +231,23 @@ TAG_FIELDS_BY_MODEL = {
 TAG_FIELDS = tuple(TAG_FIELDS_BY_MODEL.values())
 
 
+class FacetKeys(models.Model):
+    """The values a published article adds to the search facets, as one line
+    ("country=3 person=17 event=5 topic=2 source=1 language=en year=2019"),
+    written with its search index row (articles.search.facets)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    keys = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "facet keys"
+
+    def __str__(self):
+        return self.keys
+
+
 def article_image_path(instance, filename):
     # Uploaded names are never trusted: the service renames before saving.
     return f"articles/{filename}"

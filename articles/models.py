@@ -176,6 +176,9 @@ class Article(models.Model):
             models.Index(
                 fields=["language", "-published_at"], name="article_language_published"
             ),
+            # The newest articles of a language (near-duplicate check on import):
+            # without it, a language with few articles reads the whole table.
+            models.Index(fields=["language", "-id"], name="article_language_recent"),
         ]
 
     def __str__(self):
@@ -215,7 +218,7 @@ class SearchRow(models.Model):
 
     Narrow tables of their own, so counting, ranking and newest-first selection
     never read the wide article table. They exist only on PostgreSQL (SQLite
-    keeps its index in FTS5 tables): migration `0008_search_documents` creates
+    keeps its index in FTS5 tables): migration `0010_search_documents` creates
     them with a foreign key ON DELETE CASCADE and a trigger that keeps a row's
     time and presence in step with its article. Written by the search backend's
     SQL (`articles/search/backends.py`), never through these models.
@@ -282,6 +285,23 @@ TAG_FIELDS_BY_MODEL = {
 }
 # Every tag relation of an article, in one fixed order.
 TAG_FIELDS = tuple(TAG_FIELDS_BY_MODEL.values())
+
+
+class FacetKeys(models.Model):
+    """The values a published article adds to the search facets, as one line
+    ("country=3 person=17 event=5 topic=2 source=1 language=en year=2019"),
+    written with its search index row (articles.search.facets)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    keys = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "facet keys"
+
+    def __str__(self):
+        return self.keys
 
 
 def article_image_path(instance, filename):

@@ -166,10 +166,11 @@ def test_accept_one_tag_in_one_click(client, world, django_assert_num_queries):
     # savepoint, publication state, version claim, article update, two releases (8);
     # search index: savepoint, the article looked up among those with the published
     # status (a draft is not indexed), the delete of its rows (both FTS5 tables
-    # on SQLite, the one search table on PostgreSQL), release;
+    # on SQLite, the search tables in one statement on PostgreSQL), the delete
+    # of its facet keys, release;
     # revision of the saved article: its six tag sets and images serialised, the
     # followed ids, the revision and version rows, with their savepoints (13)
-    index_queries = 5 if connection.vendor == "sqlite" else 4
+    index_queries = 6 if connection.vendor == "sqlite" else 5
     with django_assert_num_queries(25 + 13 + index_queries):
         response = accept(client, article, f"country:{world['IQ'].pk}")
     assert response.status_code == 302

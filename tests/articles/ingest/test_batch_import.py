@@ -202,11 +202,11 @@ def test_queries_grow_with_batches_not_items():
     # of an undated batch + their countries and participants, other-language
     # articles (5); tag rows of people and countries (2); search index in its
     # own savepoint: the articles with the published status (drafts have no
-    # index rows, so no tag sets are read), clearing any rows of theirs (one
-    # table on PostgreSQL, two FTS5 tables on SQLite), the release (4 or 5);
-    # revision: the revision row, the articles and their six tag sets, the
-    # version rows (9).
-    index = 5 if connection.vendor == "sqlite" else 4
+    # index rows, so no tag sets are read), clearing any rows of theirs (both
+    # FTS5 tables on SQLite, the search tables in one statement on PostgreSQL)
+    # and their facet keys, the release (6 or 5); revision: the revision row,
+    # the articles and their six tag sets, the version rows (9).
+    index = 6 if connection.vendor == "sqlite" else 5
     assert one == ten == 7 + 5 + 2 + index + 9
     assert two_batches == 2 * one
 

@@ -105,7 +105,7 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_search_strong_fields")]
+    dependencies = [("articles", "0009_article_language_recent")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

@@ -24,12 +24,14 @@ from django.db import transaction
 from django.utils import timezone
 
 FORMAT_VERSION = 1
-# Rebuilt by `migrate` (content types, permissions) or `search_reindex` (the
-# PostgreSQL search table, which SQLite does not have), or worthless once
-# restored (sessions, login-throttling counters): never part of a backup.
+# Rebuilt by `migrate` (content types, permissions) or by the search index
+# that `restore` rebuilds (facet keys, the PostgreSQL search tables, which
+# SQLite does not have), or worthless once restored (sessions, login-throttling
+# counters): never part of a backup.
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
+    "articles.facetkeys",
     "articles.searchdocument",
     "articles.searchstrong",
     "sessions",

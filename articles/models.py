@@ -185,6 +185,9 @@ class Article(models.Model):
             models.Index(
                 fields=["language", "-published_at"], name="article_language_published"
             ),
+            # The newest articles of a language (near-duplicate check on import):
+            # without it, a language with few articles reads the whole table.
+            models.Index(fields=["language", "-id"], name="article_language_recent"),
         ]
 
     def __str__(self):

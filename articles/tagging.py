@@ -480,6 +480,7 @@ class BatchLookups:
         self.events = _BatchEvents(articles)
         self.stories = _PriorStories(articles)
         self.tagged = []
+        self.by_language = defaultdict(list)
 
     def stored_tags(self, article):
         return set()  # a new article has no tags yet
@@ -488,11 +489,19 @@ class BatchLookups:
         return self.events.near(article)
 
     def story_candidates(self, article):
-        earlier = [
-            other
-            for other in reversed(self.tagged)
-            if other.article.language != article.language
+        others = [
+            tagged
+            for language, tagged in self.by_language.items()
+            if language != article.language
         ]
+        if len(others) <= 1:  # none or one other language: its list, newest first
+            earlier = others[0][::-1] if others else []
+        else:
+            earlier = [
+                other
+                for other in reversed(self.tagged)
+                if other.article.language != article.language
+            ]
         return self.stories.candidates(article, earlier)
 
     def remember(self, article, suggestions):
@@ -503,19 +512,38 @@ class BatchLookups:
             if s.kind in TAG_FIELDS
         }
         self.tagged.append(TaggedArticle(article, tags))
+        self.by_language[article.language].append(self.tagged[-1])
 
 
 def tag_rows(article, suggestions):
-    """(through model, row) of each tag among `suggestions`, for a bulk insert."""
+    """(kind, (article id, entity id)) of each tag among `suggestions`."""
     for suggestion in suggestions:
         if suggestion.kind in TAG_FIELDS:
-            field = Article._meta.get_field(TAG_FIELDS[suggestion.kind])
-            through = field.remote_field.through
-            columns = {
-                f"{field.m2m_field_name()}_id": article.pk,
-                f"{field.m2m_reverse_field_name()}_id": suggestion.entity.pk,
-            }
-            yield through, through(**columns)
+            yield suggestion.kind, (article.pk, suggestion.entity.pk)
+
+
+def insert_tag_rows(rows):
+    """Insert tag rows, {kind: [(article id, entity id)]}, with one statement per
+    tag table run for every row: a row is two ids, and building a model object
+    and its SQL per row cost more than inserting it."""
+    with connection.cursor() as cursor:
+        for kind, values in rows.items():
+            if values:
+                cursor.executemany(_tag_insert_sql(kind), values)
+
+
+@functools.cache
+def _tag_insert_sql(kind):
+    field = Article._meta.get_field(TAG_FIELDS[kind])
+    through = field.remote_field.through._meta
+    quote = connection.ops.quote_name
+    columns = [
+        quote(through.get_field(name).column)
+        for name in (field.m2m_field_name(), field.m2m_reverse_field_name())
+    ]
+    return (
+        f"INSERT INTO {quote(through.db_table)} ({', '.join(columns)}) VALUES (%s, %s)"
+    )
 
 
 def _windows(values, width):
@@ -599,11 +627,29 @@ EVENT_WORDS = {
     Event.Kind.MEETING: ["meeting", "met", "treffen"],
 }
 EVENT_WINDOW = datetime.timedelta(days=10)
+# The columns each entity's label (its str()) reads. Tags of other articles and
+# the countries and people of events are read for their ids and labels only: the
+# rest of their rows would cost more than everything done with them.
+LABEL_FIELDS = {
+    Person: ("full_name",),
+    Country: ("name",),
+    Organization: ("name", "acronym"),
+    Event: ("title",),
+    Agreement: ("title",),
+    Topic: ("name",),
+}
+
+
+def labelled(model):
+    """Entities of `model` with only what their label needs."""
+    return model.objects.only(*LABEL_FIELDS[model])
+
+
 # Lists rather than managers: Django builds a queryset per object and relation
 # for a plain prefetch, which costs more than the rows.
 EVENT_PREFETCH = (
-    Prefetch("countries", to_attr="country_list"),
-    Prefetch("participants", to_attr="participant_list"),
+    Prefetch("countries", queryset=labelled(Country), to_attr="country_list"),
+    Prefetch("participants", queryset=labelled(Person), to_attr="participant_list"),
 )
 
 
@@ -686,7 +732,9 @@ class EventCandidates:
 
     @staticmethod
     def _positions(index, keys, unique=True):
-        found = [p for key in keys if key in index for p in index[key]]
+        # `keys` hold no repeats: only the keys in the index matter, and a set
+        # intersection finds them without a lookup per word of the article.
+        found = [p for key in index.keys() & keys for p in index[key]]
         return set(found) if unique else found
 
     def _with_all_countries(self, found):
@@ -916,7 +964,10 @@ def suggest_same_story(article, suggestions, tagged, lookups):
         return []
     other, shared = best
     root = other.article.story_root()
-    evidence = sorted({other.tags[key] for key in shared})
+    # The other article's labels, else this one's: candidates read for a whole
+    # import batch come without labels (only the chosen story's are shown).
+    labels = {(s.kind, s.entity.pk): str(s.entity) for s in suggestions if s.entity}
+    evidence = sorted({other.tags[key] or labels.get(key, "") for key in shared})
     return [Suggestion("story", f"story:{root.pk}", str(root), evidence, root)]
 
 
@@ -949,7 +1000,12 @@ class TaggedArticle:
 # What a same-story check reads of another article (its text is not needed).
 STORY_FIELDS = ("title", "language", "published_at", "story__title")
 TAG_PREFETCH = tuple(
-    Prefetch(name, to_attr=f"{name}_list") for name in TAG_FIELDS.values()
+    Prefetch(
+        name,
+        queryset=labelled(Article._meta.get_field(name).related_model),
+        to_attr=f"{name}_list",
+    )
+    for name in TAG_FIELDS.values()
 )
 
 
@@ -993,12 +1049,13 @@ class _PriorStories:
         }
         self.in_window = self._in_window(before, dated)
         groups = [*newest.values(), *no_date.values(), *self.in_window.values()]
+        ids = {pk for group in groups for pk in group}
+        others = Article.objects.filter(pk__in=ids).select_related("story")
+        tags = _tag_keys(ids)
+        # Tags as ids: their labels are not needed to find a story.
         self.tagged = {
-            other.pk: TaggedArticle.of(other)
-            for other in Article.objects.filter(pk__in={pk for g in groups for pk in g})
-            .select_related("story")
-            .only(*STORY_FIELDS)
-            .prefetch_related(*TAG_PREFETCH)
+            other.pk: TaggedArticle(other, dict.fromkeys(tags[other.pk]))
+            for other in others.only(*STORY_FIELDS)
         }
         # The same lists serve every article of a language: built once.
         self.newest = {language: self._prior(ids) for language, ids in newest.items()}
@@ -1051,13 +1108,25 @@ def _ids(queryset, limit):
 
 def _stored_tag_keys(article):
     """(kind, id) of every tag the article has, read in one UNION query."""
+    return set(_tag_keys([article.pk])[article.pk])
+
+
+def _tag_keys(ids):
+    """Article id -> [(kind, id)] of its tags, in one UNION query (none without
+    ids)."""
+    found = defaultdict(list)
+    if not ids:
+        return found
     parts = []
     for kind, name in TAG_FIELDS.items():
         field = Article._meta.get_field(name)
         column = field.m2m_reverse_field_name() + "_id"
-        rows = field.remote_field.through.objects.filter(article_id=article.pk)
-        parts.append(rows.annotate(kind=Value(kind)).values_list(column, "kind"))
-    return {(kind, pk) for pk, kind in parts[0].union(*parts[1:], all=True)}
+        rows = field.remote_field.through.objects.filter(article_id__in=ids)
+        rows = rows.annotate(kind=Value(kind)).values_list("article_id", column, "kind")
+        parts.append(rows.order_by())
+    for article_id, pk, kind in parts[0].union(*parts[1:], all=True):
+        found[article_id].append((kind, pk))
+    return found
 
 
 def _same_story(article, other, shared):

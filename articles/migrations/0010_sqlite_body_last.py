@@ -34,7 +34,7 @@ def body_last(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_facet_keys"),
+        ("articles", "0009_article_language_recent"),
     ]
 
     operations = [

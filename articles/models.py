@@ -218,7 +218,7 @@ class SearchRow(models.Model):
 
     Narrow tables of their own, so counting, ranking and newest-first selection
     never read the wide article table. They exist only on PostgreSQL (SQLite
-    keeps its index in FTS5 tables): migration `0010_search_documents` creates
+    keeps its index in FTS5 tables): migration `0011_search_documents` creates
     them with a foreign key ON DELETE CASCADE and a trigger that keeps a row's
     time and presence in step with its article. Written by the search backend's
     SQL (`articles/search/backends.py`), never through these models.

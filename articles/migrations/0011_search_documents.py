@@ -105,7 +105,7 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0009_article_language_recent")]
+    dependencies = [("articles", "0010_sqlite_body_last")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

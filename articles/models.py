@@ -258,8 +258,11 @@ class SearchDocument(SearchRow):
 
     class Meta(SearchRow.Meta):
         db_table = "articles_searchdoc"
-        # vector @@ query: every count and match.
-        indexes = [GinIndex(fields=["vector"], name="searchdoc_vector_gin")]
+        # vector @@ query: every count and match. No pending list: every search
+        # would scan all of it (see migration 0011).
+        indexes = [
+            GinIndex(fields=["vector"], name="searchdoc_vector_gin", fastupdate=False)
+        ]
 
 
 class SearchStrong(SearchRow):
@@ -272,7 +275,9 @@ class SearchStrong(SearchRow):
     class Meta(SearchRow.Meta):
         db_table = "articles_searchstrong"
         # strong @@ query: the ranked tier of a common term.
-        indexes = [GinIndex(fields=["strong"], name="searchstrong_gin")]
+        indexes = [
+            GinIndex(fields=["strong"], name="searchstrong_gin", fastupdate=False)
+        ]
 
 
 TAG_FIELDS_BY_MODEL = {

@@ -299,7 +299,9 @@ def _apply_tags(articles):
     catalog, lookups = name_catalog(), BatchLookups(articles)
     applied, rows = {}, defaultdict(list)
     for article in articles:
-        found = suggest_for_article(article, catalog=catalog, lookups=lookups)
+        found = suggest_for_article(
+            article, catalog=catalog, lookups=lookups, new_people=False
+        )
         found = [suggestion for suggestion in found if suggestion.entity is not None]
         for suggestion in found:
             if suggestion.kind == "story":

@@ -98,13 +98,23 @@ class Token:
     start: int
 
 
+# word -> fold(word) for the words of articles: a plain dict lookup costs less
+# than the LRU cache's, and tokenizing is the inner loop of tagging.
+_folded = {}
+
+
 def tokenize(text, zone="body"):
+    if len(_folded) > 200_000:
+        _folded.clear()
     tokens = []
+    append, folded = tokens.append, _folded.get
     for match in WORD_RE.finditer(text or ""):
         word = match.group()
-        key = fold(word)
+        key = folded(word)
+        if key is None:
+            key = _folded[word] = fold(word)
         if key:
-            tokens.append(Token(word, key, zone, match.start()))
+            append(Token(word, key, zone, match.start()))
     return tokens
 
 
@@ -201,8 +211,14 @@ class NameCatalog:
             for name in _names_of(kind, entity):
                 self._add(kind, entity, name)
         self.surnames = surname_index(self.people)
+        self.single_surnames = {
+            k for k, owners in self.surnames.items() if len(owners) == 1
+        }
         self._given = {}
         self._start_cache = {}
+        # Keys known to start a name, and keys looked at: set operations tell
+        # an article's starting words apart without a call per word.
+        self._starting, self._seen = set(), set()
 
     def _add(self, kind, entity, original):
         if ACRONYM_RE.fullmatch(original):
@@ -248,10 +264,16 @@ class NameCatalog:
     def starting_words(self, tokens):
         """The keys and spellings among `tokens` that may start a name: most
         words of an article start none, and a set lookup tells them apart."""
+        if len(self._seen) > 200_000:
+            self._starting.clear()
+            self._seen.clear()
         keys = {token.key for token in tokens}
         texts = {token.text for token in tokens}
-        found = {key for key in keys if any(self._starts(key))}
-        return found | (texts & self.root.keys())
+        for key in keys - self._seen:
+            if any(self._starts(key)):
+                self._starting.add(key)
+            self._seen.add(key)
+        return (keys & self._starting) | (texts & self.root.keys())
 
     def _starts(self, key):
         """(trie node of `key`, one-word names of its stems), remembered per key:
@@ -374,11 +396,13 @@ def _given_names(person):
 def find_surnames(tokens, catalog, covered):
     """Bare surnames of exactly one known person, not preceded by another first name."""
     found = []
+    single = catalog.single_surnames
+    if single.isdisjoint(token.key for token in tokens):
+        return found
     for position, token in enumerate(tokens):
-        owners = catalog.surnames.get(token.key, ())
-        if position in covered or len(owners) != 1:
+        if token.key not in single or position in covered:
             continue
-        person = next(iter(owners))
+        (person,) = catalog.surnames[token.key]
         previous = tokens[position - 1] if position else None
         if previous and previous.text[:1].isupper() and previous.zone == token.zone:
             if previous.key not in catalog.given_names(person):
@@ -405,12 +429,15 @@ def article_tokens(article):
     return [token for zone, text in _zones(article) for token in tokenize(text, zone)]
 
 
-def suggest_for_article(article, entities=None, *, catalog=None, lookups=None):
+def suggest_for_article(
+    article, entities=None, *, catalog=None, lookups=None, new_people=True
+):
     """Suggestions for `article`, best first; tags it already has are left out.
 
     `catalog` defaults to `name_catalog()` (or one built from `entities`);
     `lookups` says where events and other articles are read from (by default the
-    database, for this one article).
+    database, for this one article). Without `new_people`, names of unknown
+    people are not proposed (an import applies known entities only).
     """
     if catalog is None:
         catalog = name_catalog() if entities is None else NameCatalog(entities)
@@ -423,7 +450,8 @@ def suggest_for_article(article, entities=None, *, catalog=None, lookups=None):
     events = lookups.events_near(article)
     suggestions += suggest_events(article, tokens, suggestions, events)
     suggestions = [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
-    suggestions += suggest_new_people(article, tokens, mentions, catalog)
+    if new_people:
+        suggestions += suggest_new_people(article, tokens, mentions, catalog)
     suggestions += suggest_same_story(article, suggestions, tagged, lookups)
     return suggestions
 
@@ -874,10 +902,10 @@ def suggest_same_story(article, suggestions, tagged, lookups):
     mine = {(s.kind, s.entity.pk) for s in suggestions if s.entity is not None}
     mine |= tagged
     # A shared person or event is needed: most candidates fail on that alone.
-    decisive = {(kind, pk) for kind, pk in mine if kind in {"person", "event"}}
+    decisive = {(kind, pk) for kind, pk in mine if kind in DECISIVE_KINDS}
     best = None
     for other in lookups.story_candidates(article):
-        if decisive.isdisjoint(other.tags):
+        if decisive.isdisjoint(other.decisive):
             continue
         shared = mine & other.tags.keys()
         if _same_story(article, other.article, shared) and (
@@ -892,12 +920,20 @@ def suggest_same_story(article, suggestions, tagged, lookups):
     return [Suggestion("story", f"story:{root.pk}", str(root), evidence, root)]
 
 
+# A same story needs one of these in common.
+DECISIVE_KINDS = frozenset({"person", "event"})
+
+
 @dataclass
 class TaggedArticle:
     """An article with its tags as (kind, id) -> label: a same-story candidate."""
 
     article: Article
     tags: dict
+    decisive: frozenset = field(init=False)  # its people and events
+
+    def __post_init__(self):
+        self.decisive = frozenset(k for k in self.tags if k[0] in DECISIVE_KINDS)
 
     @classmethod
     def of(cls, article):
@@ -946,24 +982,30 @@ class _PriorStories:
         before = before.order_by("-pk")
         dated = [article for article in articles if article.published_at]
         undated = {article.language for article in articles if not article.published_at}
-        self.newest = {
+        newest = {
             language: _ids(before.exclude(language=language), 200)
             for language in undated
         }
         no_date = before.filter(published_at__isnull=True)
-        self.no_date = {
+        no_date = {
             language: _ids(no_date.exclude(language=language), 100)
             for language in {article.language for article in dated}
         }
         self.in_window = self._in_window(before, dated)
-        ids = {pk for group in self._groups() for pk in group}
+        groups = [*newest.values(), *no_date.values(), *self.in_window.values()]
         self.tagged = {
             other.pk: TaggedArticle.of(other)
-            for other in Article.objects.filter(pk__in=ids)
+            for other in Article.objects.filter(pk__in={pk for g in groups for pk in g})
             .select_related("story")
             .only(*STORY_FIELDS)
             .prefetch_related(*TAG_PREFETCH)
         }
+        # The same lists serve every article of a language: built once.
+        self.newest = {language: self._prior(ids) for language, ids in newest.items()}
+        self.no_date = {language: self._prior(ids) for language, ids in no_date.items()}
+
+    def _prior(self, ids):
+        return [self.tagged[pk] for pk in ids]
 
     def _in_window(self, before, dated):
         windows = _windows([a.published_at for a in dated], STORY_WINDOW)
@@ -983,25 +1025,17 @@ class _PriorStories:
             for article in dated
         }
 
-    def _groups(self):
-        yield from self.newest.values()
-        yield from self.no_date.values()
-        yield from self.in_window.values()
-
     def candidates(self, article, earlier):
         """Candidates for `article`, given the batch's `earlier` articles (newest
         first) in other languages."""
 
-        def prior(ids):
-            return [self.tagged[pk] for pk in ids]
-
         if not article.published_at:
-            return (earlier + prior(self.newest[article.language]))[:200]
+            return (earlier + self.newest[article.language])[:200]
         at = article.published_at
         dated = [o for o in earlier if _dated_within(o.article, at)]
         undated = [o for o in earlier if o.article.published_at is None]
-        dated += prior(self.in_window[article.pk])
-        undated += prior(self.no_date[article.language])
+        dated += self._prior(self.in_window[article.pk])
+        undated += self.no_date[article.language]
         return dated[:100] + undated[:100]
 
 

@@ -2,9 +2,14 @@
 
 Matching reuses the query's terms, so a search for "Aliev" marks "Aliyev" and a
 search for "consultation" marks "consultations", the same on both engines.
+
+A word can only match if its first letter could start one of the terms, so a
+regular expression picks those candidates out of the text first and Python
+checks just them: most words of a long body are never looked at one by one.
 """
 
 import re
+import string
 from functools import lru_cache
 
 from django.utils.html import escape
@@ -15,11 +20,12 @@ from . import text
 TOKEN = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 30
 WORDS_BEFORE = 8
-SCAN_WORDS = 600
+# How far back to look for the words before a match, doubled until enough.
+LOOK_BACK_CHARS = 200
 
 
 def term_set(groups):
-    return {term for group in groups for term in group}
+    return frozenset(term for group in groups for term in group)
 
 
 @lru_cache(maxsize=50_000)
@@ -31,65 +37,122 @@ def token_terms(token, language):
     return frozenset(forms)
 
 
-def first_match(tokens, terms, language, limit=SCAN_WORDS):
-    """Index of the first matching token among the first `limit`, or None."""
-    if not terms:
-        return None
-    for index, token in enumerate(tokens[:limit]):
-        if not terms.isdisjoint(token_terms(token.group(), language)):
-            return index
-    return None
+def _key_starts():
+    """First letter of a spelling key -> first letters of words having that key.
+
+    Stems keep a word's first letter; a spelling key may change it (Jusuf and
+    Yusuf share the key "iusuf"), which this table undoes.
+    """
+    starts = {}
+    alphabet = string.ascii_lowercase + string.digits
+    for first in alphabet:
+        for second in ("", *alphabet):
+            key = text.name_key(first + second)
+            starts.setdefault(key[0], set()).add(first)
+    return starts
 
 
-def marked(source, terms, language, tokens=None):
+KEY_STARTS = _key_starts()
+
+
+@lru_cache(maxsize=1_000)
+def candidate_pattern(terms):
+    """A regular expression finding the words that could match one of `terms`:
+    those starting with a letter that can begin a term, and every word holding
+    a letter outside ASCII (folding may turn it into anything)."""
+    starts = set()
+    for term in terms:
+        starts |= KEY_STARTS.get(term[0], set()) | {term[0]}
+    letters = "".join(sorted(starts | {letter.upper() for letter in starts}))
+    return re.compile(
+        rf"(?<![^\W_])(?=[{re.escape(letters)}]|[^\W_]*[^\x00-\x7f\W])[^\W_]+"
+    )
+
+
+class Matcher:
+    """Finds the words of a text matching any of `terms` in `language`."""
+
+    def __init__(self, terms, language):
+        self.terms = frozenset(terms)
+        self.language = language
+        self.pattern = candidate_pattern(self.terms) if self.terms else None
+
+    def matches(self, source):
+        """The matching words of `source`, as regular expression matches."""
+        if self.pattern is None:
+            return
+        for found in self.pattern.finditer(source):
+            if not self.terms.isdisjoint(token_terms(found.group(), self.language)):
+                yield found
+
+    def first(self, source):
+        """The first matching word of `source`, or None."""
+        return next(self.matches(source), None)
+
+
+def marked(source, matcher):
     """`source` as safe HTML with matched words in <mark>."""
-    if tokens is None:
-        tokens = list(TOKEN.finditer(source))
     parts, position = [], 0
-    if terms:
-        for token in tokens:
-            if terms.isdisjoint(token_terms(token.group(), language)):
-                continue
-            # Text between matches is escaped in one piece, not word by word.
-            parts.append(escape(source[position : token.start()]))
-            parts.append(f"<mark>{escape(token.group())}</mark>")
-            position = token.end()
+    for found in matcher.matches(source):
+        # Text between matches is escaped in one piece, not word by word.
+        parts.append(escape(source[position : found.start()]))
+        parts.append(f"<mark>{escape(found.group())}</mark>")
+        position = found.end()
     parts.append(escape(source[position:]))
     return mark_safe("".join(parts))
 
 
-def snippet(source, terms, language, tokens=None, first=None):
-    """About SNIPPET_WORDS words around the first match (or the opening words).
-
-    `tokens` and `first` may come from a caller that has already looked.
-    """
-    if tokens is None:
-        tokens = list(TOKEN.finditer(source))
-    if not tokens:
-        return mark_safe("")
-    if first is None:
-        # A match far into a long text (or only in the tags) is not worth a full scan.
-        first = first_match(tokens, terms, language) or 0
-    start = max(0, first - WORDS_BEFORE)
-    end = min(len(tokens), start + SNIPPET_WORDS)
-    begin = tokens[start].start() if start else 0
-    finish = tokens[end - 1].end() if end < len(tokens) else len(source)
-    body = marked(source[begin:finish], terms, language)
-    before = "… " if start else ""
-    after = " …" if end < len(tokens) else ""
-    return mark_safe(f"{before}{body}{after}")
+def _words_before(source, position, count):
+    """(up to `count` words ending before `position`, whether more precede them)."""
+    reach = LOOK_BACK_CHARS
+    while True:
+        start = max(0, position - reach)
+        found = list(TOKEN.finditer(source, start, position))
+        if start > 0 and found:
+            found = found[1:]  # may be the tail of a longer word
+        if start == 0 or len(found) > count:
+            return found[-count:] if count else [], len(found) > count
+        reach *= 2
 
 
-def summary(parts, terms, language):
-    """(text, its tokens, index of the first match) of the first of `parts`
-    holding a match within its first SCAN_WORDS words, else of the first one
-    that is not empty (index 0)."""
+def _words_from(source, position, count):
+    """(up to `count` words from `position` on, whether more follow them)."""
     found = []
+    for word in TOKEN.finditer(source, position):
+        if len(found) == count:
+            return found, True
+        found.append(word)
+    return found, False
+
+
+def snippet(source, matcher, first=None):
+    """About SNIPPET_WORDS words from WORDS_BEFORE words before the first match
+    (`first`, a match of `matcher` in `source`), or the opening words."""
+    before, more_before = [], False
+    if first is not None:
+        before, more_before = _words_before(source, first.start(), WORDS_BEFORE)
+    begin = before[0].start() if before else (first.start() if first else 0)
+    window, more_after = _words_from(source, begin, SNIPPET_WORDS)
+    if not window:
+        return mark_safe("")
+    start = window[0].start() if more_before else 0
+    finish = window[-1].end() if more_after else len(source)
+    body = marked(source[start:finish], matcher)
+    return mark_safe(
+        ("… " if more_before else "") + body + (" …" if more_after else "")
+    )
+
+
+def summary(parts, matcher):
+    """(text, its first match) of the first of `parts` holding a match, else
+    (the first of them that is not empty, None)."""
+    fallback = None
     for part in parts:
-        if part:
-            tokens = list(TOKEN.finditer(part))
-            first = first_match(tokens, terms, language)
-            if first is not None:
-                return part, tokens, first
-            found.append((part, tokens, 0))
-    return found[0] if found else ("", [], 0)
+        if not part:
+            continue
+        first = matcher.first(part)
+        if first is not None:
+            return part, first
+        if fallback is None:
+            fallback = part
+    return fallback or "", None

@@ -94,14 +94,14 @@ def _hits(ids, groups, articles):
         article = by_id.get(pk)
         if article is None:  # outside the caller's queryset for the page
             continue
-        lang = article.language
+        matcher = highlight.Matcher(terms, article.language)
         # The lead if it holds a match, else the body if it does, else the lead.
-        source, tokens, first = highlight.summary(_parts(article), terms, lang)
+        source, first = highlight.summary(_parts(article), matcher)
         hits.append(
             Hit(
                 article=article,
-                title_html=highlight.marked(article.title, terms, lang),
-                snippet_html=highlight.snippet(source, terms, lang, tokens, first),
+                title_html=highlight.marked(article.title, matcher),
+                snippet_html=highlight.snippet(source, matcher, first),
             )
         )
     return hits

@@ -185,6 +185,9 @@ class Article(models.Model):
             models.Index(
                 fields=["language", "-published_at"], name="article_language_published"
             ),
+            # The newest articles of a language (near-duplicate check on import):
+            # without it, a language with few articles reads the whole table.
+            models.Index(fields=["language", "-id"], name="article_language_recent"),
         ]
 
     def __str__(self):
@@ -229,6 +232,23 @@ TAG_FIELDS_BY_MODEL = {
 }
 # Every tag relation of an article, in one fixed order.
 TAG_FIELDS = tuple(TAG_FIELDS_BY_MODEL.values())
+
+
+class FacetKeys(models.Model):
+    """The values a published article adds to the search facets, as one line
+    ("country=3 person=17 event=5 topic=2 source=1 language=en year=2019"),
+    written with its search index row (articles.search.facets)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    keys = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "facet keys"
+
+    def __str__(self):
+        return self.keys
 
 
 def article_image_path(instance, filename):

@@ -480,6 +480,7 @@ class BatchLookups:
         self.events = _BatchEvents(articles)
         self.stories = _PriorStories(articles)
         self.tagged = []
+        self.by_language = defaultdict(list)
 
     def stored_tags(self, article):
         return set()  # a new article has no tags yet
@@ -488,11 +489,19 @@ class BatchLookups:
         return self.events.near(article)
 
     def story_candidates(self, article):
-        earlier = [
-            other
-            for other in reversed(self.tagged)
-            if other.article.language != article.language
+        others = [
+            tagged
+            for language, tagged in self.by_language.items()
+            if language != article.language
         ]
+        if len(others) == 1:  # one other language: its list, newest first
+            earlier = others[0][::-1]
+        else:
+            earlier = [
+                other
+                for other in reversed(self.tagged)
+                if other.article.language != article.language
+            ]
         return self.stories.candidates(article, earlier)
 
     def remember(self, article, suggestions):
@@ -503,19 +512,27 @@ class BatchLookups:
             if s.kind in TAG_FIELDS
         }
         self.tagged.append(TaggedArticle(article, tags))
+        self.by_language[article.language].append(self.tagged[-1])
 
 
 def tag_rows(article, suggestions):
     """(through model, row) of each tag among `suggestions`, for a bulk insert."""
     for suggestion in suggestions:
         if suggestion.kind in TAG_FIELDS:
-            field = Article._meta.get_field(TAG_FIELDS[suggestion.kind])
-            through = field.remote_field.through
-            columns = {
-                f"{field.m2m_field_name()}_id": article.pk,
-                f"{field.m2m_reverse_field_name()}_id": suggestion.entity.pk,
-            }
+            through, article_column, entity_column = _tag_table(suggestion.kind)
+            columns = {article_column: article.pk, entity_column: suggestion.entity.pk}
             yield through, through(**columns)
+
+
+@functools.cache
+def _tag_table(kind):
+    """(through model, article id column, entity id column) of a kind of tag."""
+    field = Article._meta.get_field(TAG_FIELDS[kind])
+    return (
+        field.remote_field.through,
+        f"{field.m2m_field_name()}_id",
+        f"{field.m2m_reverse_field_name()}_id",
+    )
 
 
 def _windows(values, width):
@@ -599,11 +616,29 @@ EVENT_WORDS = {
     Event.Kind.MEETING: ["meeting", "met", "treffen"],
 }
 EVENT_WINDOW = datetime.timedelta(days=10)
+# The columns each entity's label (its str()) reads. Tags of other articles and
+# the countries and people of events are read for their ids and labels only: the
+# rest of their rows would cost more than everything done with them.
+LABEL_FIELDS = {
+    Person: ("full_name",),
+    Country: ("name",),
+    Organization: ("name", "acronym"),
+    Event: ("title",),
+    Agreement: ("title",),
+    Topic: ("name",),
+}
+
+
+def labelled(model):
+    """Entities of `model` with only what their label needs."""
+    return model.objects.only(*LABEL_FIELDS[model])
+
+
 # Lists rather than managers: Django builds a queryset per object and relation
 # for a plain prefetch, which costs more than the rows.
 EVENT_PREFETCH = (
-    Prefetch("countries", to_attr="country_list"),
-    Prefetch("participants", to_attr="participant_list"),
+    Prefetch("countries", queryset=labelled(Country), to_attr="country_list"),
+    Prefetch("participants", queryset=labelled(Person), to_attr="participant_list"),
 )
 
 
@@ -686,7 +721,9 @@ class EventCandidates:
 
     @staticmethod
     def _positions(index, keys, unique=True):
-        found = [p for key in keys if key in index for p in index[key]]
+        # `keys` hold no repeats: only the keys in the index matter, and a set
+        # intersection finds them without a lookup per word of the article.
+        found = [p for key in index.keys() & keys for p in index[key]]
         return set(found) if unique else found
 
     def _with_all_countries(self, found):
@@ -949,7 +986,12 @@ class TaggedArticle:
 # What a same-story check reads of another article (its text is not needed).
 STORY_FIELDS = ("title", "language", "published_at", "story__title")
 TAG_PREFETCH = tuple(
-    Prefetch(name, to_attr=f"{name}_list") for name in TAG_FIELDS.values()
+    Prefetch(
+        name,
+        queryset=labelled(Article._meta.get_field(name).related_model),
+        to_attr=f"{name}_list",
+    )
+    for name in TAG_FIELDS.values()
 )
 
 

@@ -1,27 +1,38 @@
-"""Facet counts: all eight facets in one grouped query over a bounded id list.
+"""Facet counts over a bounded id list, from one stored line of keys per article.
 
 The ids are the matches a search has already found (at most FACET_SCOPE of
 them), so counting never goes back to the full-text index or scans the corpus,
-however common the term.
+however common the term. Each published article keeps its facet values in one
+row of FacetKeys, written with its search index row: counting reads one row per
+article (instead of probing eight tag tables) and adds up in Python; a second
+query reads the names of the values shown.
 """
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 FACET_SIZE = 10
-# Facet name (= filter parameter) -> the Article many-to-many field and the
-# columns of its target holding the filter value and the label.
+# Facet name (= filter parameter) -> the Article many-to-many field it counts.
 TAG_FACETS = {
+    "country": "countries",
+    "person": "people",
+    "organization": "organizations",
+    "event_kind": "events",
+    "topic": "topics",
+}
+FACET_NAMES = (*TAG_FACETS, "source", "language", "year")
+# Keys naming a row of another table (id), and that table's value and label columns.
+LABELLED = {
     "country": ("countries", "code", "name"),
     "person": ("people", "slug", "full_name"),
     "organization": ("organizations", "slug", "name"),
-    "event_kind": ("events", "kind", "kind"),
     "topic": ("topics", "slug", "name"),
 }
-FACET_NAMES = (*TAG_FACETS, "source", "language", "year")
+EVENT = "event"
 
 
 @dataclass
@@ -31,22 +42,150 @@ class FacetValue:
     count: int
 
 
+def facet_keys(article):
+    """The facet keys of `article` (its tags prefetched or not): "country=3
+    person=17 event=5 topic=2 source=1 language=en year=2019"."""
+    keys = [
+        f"{_key_name(name)}={entity.pk}"
+        for name, field in TAG_FACETS.items()
+        for entity in getattr(article, field).all()
+    ]
+    if article.source_id is not None:
+        keys.append(f"source={article.source_id}")
+    keys.append(f"language={article.language}")
+    if article.published_at is not None:
+        local = timezone.localtime(
+            article.published_at, timezone.get_default_timezone()
+        )
+        keys.append(f"year={local.year}")
+    return " ".join(dict.fromkeys(keys))
+
+
+def _key_name(facet):
+    # Events are stored by id: their kind is read when counting, so changing
+    # an event's kind needs no rewrite of its articles' keys.
+    return EVENT if facet == "event_kind" else facet
+
+
 def facet_counts(scope_ids):
     """{facet name: [FacetValue, ...]} for the articles with these ids, the
-    FACET_SIZE largest counts of each facet, in one query."""
+    FACET_SIZE largest counts of each facet (ties by label, then value)."""
     facets = {name: [] for name in FACET_NAMES}
     if not scope_ids:
         return facets
-    sql, params = _facets_sql(list(scope_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    kinds = _event_kind_labels()
-    for name, value, label, count in rows:
+    lines = _read_keys(list(scope_ids))
+    counts = _count(lines)
+    events = counts.pop(EVENT)
+    leaders = {name: _leaders(counter) for name, counter in counts.items()}
+    labels, kinds = _labels(leaders, [int(pk) for pk in events])
+    leaders["event_kind"] = _leaders(_count_event_kinds(lines, events, kinds))
+    labels["event_kind"] = {kind: (kind, kind) for kind in leaders["event_kind"]}
+    labels["language"] = {code: (code, code) for code in leaders["language"]}
+    labels["year"] = {year: (year, year) for year in leaders["year"]}
+    kind_names = _event_kind_labels()
+    for name in FACET_NAMES:
+        shown = [
+            FacetValue(value=value, label=label, count=leaders[name][key])
+            for key, (value, label) in labels[name].items()
+            if key in leaders[name]  # a tag deleted since has no label: left out
+        ]
+        shown.sort(key=lambda facet: (-facet.count, facet.label, facet.value))
         if name == "event_kind":
-            label = kinds.get(label, label)
-        facets[name].append(FacetValue(value=str(value), label=str(label), count=count))
+            for facet in shown:
+                facet.label = kind_names.get(facet.label, facet.label)
+        facets[name] = shown[:FACET_SIZE]
     return facets
+
+
+def _read_keys(ids):
+    """The line of keys of each article of `ids` that has one."""
+    from articles.models import FacetKeys
+
+    table = connection.ops.quote_name(FacetKeys._meta.db_table)
+    scope, params = _list_sql(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT keys FROM {table} WHERE article_id IN ({scope})", params
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _count(lines):
+    """{key name: Counter of its values}. Each line holds a key once, so counting
+    every key of every line (in C, not key by key) counts articles."""
+    counts = {name: Counter() for name in (*LABELLED, "source", "language", "year")}
+    counts[EVENT] = Counter()
+    for key, count in Counter(" ".join(lines).split()).items():
+        name, _, value = key.partition("=")
+        if name in counts:
+            counts[name][value] = count
+    return counts
+
+
+def _leaders(counter):
+    """{value: count} of the FACET_SIZE largest counts and every value tied with
+    the last of them (the tie is broken by label, read later)."""
+    ranked = counter.most_common()
+    if len(ranked) <= FACET_SIZE:
+        return dict(ranked)
+    last = ranked[FACET_SIZE - 1][1]
+    return {value: count for value, count in ranked if count >= last}
+
+
+def _count_event_kinds(lines, events, kinds):
+    """Articles per event kind: an article with two events of one kind counts once."""
+    counter = Counter()
+    for pk, count in events.items():
+        if int(pk) in kinds:
+            counter[kinds[int(pk)]] += count
+    marker = EVENT + "="
+    for line in lines:
+        if line.count(marker) < 2:
+            continue  # most articles have at most one event
+        found = [
+            kinds.get(int(key[len(marker) :]))
+            for key in line.split()
+            if key.startswith(marker)
+        ]
+        for kind, times in Counter(found).items():
+            if kind is not None:
+                counter[kind] -= times - 1
+    return counter
+
+
+def _labels(leaders, event_ids):
+    """({facet: {key: (value, label)}} for the leading tags and sources,
+    {event id: kind}), in one query."""
+    from articles.models import Article
+
+    quote = connection.ops.quote_name
+    branches, params = [], []
+    for name, (field, value_column, label_column) in LABELLED.items():
+        target = Article._meta.get_field(field).related_model._meta.db_table
+        branches.append((name, target, value_column, label_column, leaders[name]))
+    source = Article._meta.get_field("source").related_model._meta.db_table
+    branches.append(("source", source, "slug", "name", leaders["source"]))
+    from relations.models import Event
+
+    branches.append((EVENT, Event._meta.db_table, "kind", "kind", event_ids))
+    parts = []
+    for name, table, value_column, label_column, keys in branches:
+        ids, list_params = _list_sql(sorted(int(key) for key in keys))
+        parts.append(
+            f"SELECT '{name}', id, CAST({quote(value_column)} AS TEXT), "
+            f"CAST({quote(label_column)} AS TEXT) FROM {quote(table)} "
+            f"WHERE id IN ({ids})"
+        )
+        params += list_params
+    labels, kinds = {name: {} for name in (*LABELLED, "source")}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for name, pk, value, label in cursor.fetchall():
+            if name == EVENT:
+                kinds[pk] = value
+            else:
+                labels[name][str(pk)] = (value, label)
+    return labels, kinds
 
 
 def _event_kind_labels():
@@ -55,81 +194,8 @@ def _event_kind_labels():
     return {value: str(label) for value, label in Event.Kind.choices}
 
 
-def _facets_sql(ids):
-    from articles.models import Article
-
-    quote = connection.ops.quote_name
-    article = quote(Article._meta.db_table)
-    branches, params = [], []
-    for name, (field_name, value_column, label_column) in TAG_FACETS.items():
-        field = Article._meta.get_field(field_name)
-        through = quote(field.remote_field.through._meta.db_table)
-        target = quote(field.related_model._meta.db_table)
-        value, label = f"e.{quote(value_column)}", f"e.{quote(label_column)}"
-        article_id = f"t.{quote(field.m2m_column_name())}"
-        target_id = f"t.{quote(field.m2m_reverse_name())}"
-        # Count per tag first, then read the names of the tags counted.
-        grouped = value_column == label_column
-        counted = (
-            f"SELECT {target_id} AS target, COUNT(DISTINCT {article_id}) AS n "
-            f"FROM {through} t WHERE {article_id} IN (SELECT id FROM scope) "
-            f"GROUP BY {target_id}"
-        )
-        if grouped:  # several tags share a value (event kinds): add them up
-            branches.append(
-                f"SELECT '{name}', CAST({value} AS TEXT), CAST({label} AS TEXT), "
-                f"COUNT(DISTINCT {article_id}) FROM {through} t "
-                f"JOIN {target} e ON e.id = {target_id} "
-                f"WHERE {article_id} IN (SELECT id FROM scope) GROUP BY {value}"
-            )
-        else:
-            branches.append(
-                f"SELECT '{name}', CAST({value} AS TEXT), CAST({label} AS TEXT), g.n "
-                f"FROM ({counted}) g JOIN {target} e ON e.id = g.target"
-            )
-    # The article's own columns are read once for the three facets using them;
-    # they read it under the table's name so that Django's year expression applies.
-    source = quote(Article._meta.get_field("source").related_model._meta.db_table)
-    branches.append(
-        "SELECT 'source', CAST(e.slug AS TEXT), CAST(e.name AS TEXT), COUNT(*) "
-        f"FROM scoped {article} JOIN {source} e ON e.id = {article}.source_id "
-        "GROUP BY e.slug, e.name"
-    )
-    branches.append(
-        f"SELECT 'language', {article}.language, {article}.language, COUNT(*) "
-        f"FROM scoped {article} GROUP BY {article}.language"
-    )
-    year, year_params = _year_sql()
-    branches.append(
-        f"SELECT 'year', CAST({year} AS TEXT), CAST({year} AS TEXT), COUNT(*) "
-        f"FROM scoped {article} GROUP BY {year}"
-    )
-    params += year_params * 3
-    scope, scope_params = _scope_sql(ids)
-    sql = (
-        f"WITH scope(id) AS ({scope}), scoped AS MATERIALIZED "
-        f"(SELECT id, source_id, language, published_at FROM {article} "
-        "WHERE id IN (SELECT id FROM scope)), counts(facet, value, label, n) AS ("
-        + " UNION ALL ".join(branches)
-        + ") SELECT facet, value, label, n FROM (SELECT facet, value, label, n, "
-        "ROW_NUMBER() OVER (PARTITION BY facet ORDER BY n DESC, label, value) AS place "
-        f"FROM counts) ranked WHERE place <= {FACET_SIZE} ORDER BY facet, place"
-    )
-    return sql, scope_params + params
-
-
-def _scope_sql(ids):
+def _list_sql(ids):
     """The ids as a one-column table, passed as one parameter."""
     if connection.vendor == "postgresql":
         return "SELECT unnest(%s::bigint[])", [ids]
     return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
-
-
-def _year_sql():
-    """The year of published_at in the site's time zone, as Django computes it."""
-    from articles.models import Article
-
-    query = Article.objects.annotate(year=ExtractYear("published_at")).query
-    compiler = query.get_compiler(connection=connection)
-    sql, params = compiler.compile(query.annotations["year"])
-    return sql, list(params)

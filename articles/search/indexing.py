@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from . import text
 from .backends import backend
+from .facets import facet_keys
 
 BATCH = 500
 
@@ -85,12 +86,23 @@ def reindex_articles(ids):
             batch = Article.objects.filter(
                 pk__in=chunk, status=Article.Status.PUBLISHED
             ).order_by()
-            documents = [
-                build_document(article)
-                for article in batch.prefetch_related(*TAG_FIELDS)
-            ]
+            published = list(batch.prefetch_related(*TAG_FIELDS))
+            documents = [build_document(article) for article in published]
             engine.write(cursor, chunk, documents)
+            write_facet_keys(chunk, published)
     return len(ids)
+
+
+def write_facet_keys(ids, published):
+    """Replace the facet keys of `ids` by those of the `published` articles
+    among them (tags prefetched): a draft or archived article has none."""
+    from articles.models import FacetKeys
+
+    FacetKeys.objects.filter(article_id__in=ids).delete()
+    FacetKeys.objects.bulk_create(
+        FacetKeys(article_id=article.pk, keys=facet_keys(article))
+        for article in published
+    )
 
 
 def unindex_deleted_article(sender, instance, **kwargs):

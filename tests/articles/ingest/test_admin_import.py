@@ -165,10 +165,10 @@ def test_accept_one_tag_in_one_click(client, world, django_assert_num_queries):
     # savepoint, publication state, version claim, article update, two releases (8);
     # search index: savepoint, the article looked up among those with the published
     # status (a draft is not indexed), (SQLite: the delete of its rows in both FTS
-    # tables), release;
+    # tables), the delete of its facet keys, release;
     # revision of the saved article: its six tag sets and images serialised, the
     # followed ids, the revision and version rows, with their savepoints (13)
-    index_queries = 5
+    index_queries = 6
     with django_assert_num_queries(25 + 13 + index_queries):
         response = accept(client, article, f"country:{world['IQ'].pk}")
     assert response.status_code == 302

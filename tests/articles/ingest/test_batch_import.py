@@ -201,10 +201,10 @@ def test_queries_grow_with_batches_not_items():
     # of an undated batch + their countries and participants, other-language
     # articles (5); tag rows of people and countries (2); search index in its
     # own savepoint: the articles with the published status (drafts have no
-    # index rows, so no tag sets are read), clearing any rows of theirs, the
-    # release (5); revision: the revision row, the articles and their six tag
-    # sets, the version rows (9).
-    assert one == ten == 7 + 5 + 2 + 5 + 9
+    # index rows, so no tag sets are read), clearing any rows and facet keys of
+    # theirs, the release (6); revision: the revision row, the articles and their
+    # six tag sets, the version rows (9).
+    assert one == ten == 7 + 5 + 2 + 6 + 9
     assert two_batches == 2 * one
 
 

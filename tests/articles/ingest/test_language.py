@@ -1,0 +1,35 @@
+"""Language detection: the float32 feature table scores exactly as the model does."""
+
+import json
+import re
+from pathlib import Path
+
+import py3langid
+from django.conf import settings
+
+from articles.ingest import LANGUAGE_SAMPLE, detect_language, language_identifier
+
+
+def demo_texts():
+    path = Path(settings.BASE_DIR) / "fixtures" / "02_articles.json"
+    rows = json.loads(path.read_text("utf-8"))
+    return [
+        "\n".join([r["fields"]["title"], r["fields"]["lead"], r["fields"]["body"]])
+        for r in rows
+        if r["model"] == "articles.article"
+    ]
+
+
+def test_scores_are_those_of_the_stock_model():
+    stock = py3langid.langid._load_identifier()
+    assert stock.nb_ptc.dtype.name == "float16"
+    assert language_identifier().nb_ptc.dtype.name == "float32"
+    texts = [re.sub(r"<[^>]+>", " ", t)[:LANGUAGE_SAMPLE] for t in demo_texts()]
+    texts += ["Der Minister traf seinen Amtskollegen in Baku zu Gesprächen."]
+    for text in texts:
+        assert (language_identifier()._decide(text) == stock._decide(text)).all()
+    assert {detect_language(text) for text in texts} == {"en", "de"}
+
+
+def test_too_little_text_has_no_language():
+    assert detect_language("Baku, 21 April") == ""

@@ -33,6 +33,7 @@ from .search import reindex_articles
 from .tagging import (
     TAG_FIELDS,
     BatchLookups,
+    insert_tag_rows,
     name_catalog,
     suggest_for_article,
     tag_rows,
@@ -307,12 +308,11 @@ def _apply_tags(articles):
         for suggestion in found:
             if suggestion.kind == "story":
                 article.story = suggestion.entity
-        for through, row in tag_rows(article, found):
-            rows[through].append(row)
+        for kind, row in tag_rows(article, found):
+            rows[kind].append(row)
         lookups.remember(article, found)
         applied[article.pk] = len(found)
-    for through, objects in rows.items():
-        through.objects.bulk_create(objects)
+    insert_tag_rows(rows)
     return applied
 
 

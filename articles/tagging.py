@@ -494,8 +494,8 @@ class BatchLookups:
             for language, tagged in self.by_language.items()
             if language != article.language
         ]
-        if len(others) == 1:  # one other language: its list, newest first
-            earlier = others[0][::-1]
+        if len(others) <= 1:  # none or one other language: its list, newest first
+            earlier = others[0][::-1] if others else []
         else:
             earlier = [
                 other
@@ -516,22 +516,33 @@ class BatchLookups:
 
 
 def tag_rows(article, suggestions):
-    """(through model, row) of each tag among `suggestions`, for a bulk insert."""
+    """(kind, (article id, entity id)) of each tag among `suggestions`."""
     for suggestion in suggestions:
         if suggestion.kind in TAG_FIELDS:
-            through, article_column, entity_column = _tag_table(suggestion.kind)
-            columns = {article_column: article.pk, entity_column: suggestion.entity.pk}
-            yield through, through(**columns)
+            yield suggestion.kind, (article.pk, suggestion.entity.pk)
+
+
+def insert_tag_rows(rows):
+    """Insert tag rows, {kind: [(article id, entity id)]}, with one statement per
+    tag table run for every row: a row is two ids, and building a model object
+    and its SQL per row cost more than inserting it."""
+    with connection.cursor() as cursor:
+        for kind, values in rows.items():
+            if values:
+                cursor.executemany(_tag_insert_sql(kind), values)
 
 
 @functools.cache
-def _tag_table(kind):
-    """(through model, article id column, entity id column) of a kind of tag."""
+def _tag_insert_sql(kind):
     field = Article._meta.get_field(TAG_FIELDS[kind])
+    through = field.remote_field.through._meta
+    quote = connection.ops.quote_name
+    columns = [
+        quote(through.get_field(name).column)
+        for name in (field.m2m_field_name(), field.m2m_reverse_field_name())
+    ]
     return (
-        field.remote_field.through,
-        f"{field.m2m_field_name()}_id",
-        f"{field.m2m_reverse_field_name()}_id",
+        f"INSERT INTO {quote(through.db_table)} ({', '.join(columns)}) VALUES (%s, %s)"
     )
 
 
@@ -953,7 +964,10 @@ def suggest_same_story(article, suggestions, tagged, lookups):
         return []
     other, shared = best
     root = other.article.story_root()
-    evidence = sorted({other.tags[key] for key in shared})
+    # The other article's labels, else this one's: candidates read for a whole
+    # import batch come without labels (only the chosen story's are shown).
+    labels = {(s.kind, s.entity.pk): str(s.entity) for s in suggestions if s.entity}
+    evidence = sorted({other.tags[key] or labels.get(key, "") for key in shared})
     return [Suggestion("story", f"story:{root.pk}", str(root), evidence, root)]
 
 
@@ -1035,12 +1049,13 @@ class _PriorStories:
         }
         self.in_window = self._in_window(before, dated)
         groups = [*newest.values(), *no_date.values(), *self.in_window.values()]
+        ids = {pk for group in groups for pk in group}
+        others = Article.objects.filter(pk__in=ids).select_related("story")
+        tags = _tag_keys(ids)
+        # Tags as ids: their labels are not needed to find a story.
         self.tagged = {
-            other.pk: TaggedArticle.of(other)
-            for other in Article.objects.filter(pk__in={pk for g in groups for pk in g})
-            .select_related("story")
-            .only(*STORY_FIELDS)
-            .prefetch_related(*TAG_PREFETCH)
+            other.pk: TaggedArticle(other, dict.fromkeys(tags[other.pk]))
+            for other in others.only(*STORY_FIELDS)
         }
         # The same lists serve every article of a language: built once.
         self.newest = {language: self._prior(ids) for language, ids in newest.items()}
@@ -1093,13 +1108,25 @@ def _ids(queryset, limit):
 
 def _stored_tag_keys(article):
     """(kind, id) of every tag the article has, read in one UNION query."""
+    return set(_tag_keys([article.pk])[article.pk])
+
+
+def _tag_keys(ids):
+    """Article id -> [(kind, id)] of its tags, in one UNION query (none without
+    ids)."""
+    found = defaultdict(list)
+    if not ids:
+        return found
     parts = []
     for kind, name in TAG_FIELDS.items():
         field = Article._meta.get_field(name)
         column = field.m2m_reverse_field_name() + "_id"
-        rows = field.remote_field.through.objects.filter(article_id=article.pk)
-        parts.append(rows.annotate(kind=Value(kind)).values_list(column, "kind"))
-    return {(kind, pk) for pk, kind in parts[0].union(*parts[1:], all=True)}
+        rows = field.remote_field.through.objects.filter(article_id__in=ids)
+        rows = rows.annotate(kind=Value(kind)).values_list("article_id", column, "kind")
+        parts.append(rows.order_by())
+    for article_id, pk, kind in parts[0].union(*parts[1:], all=True):
+        found[article_id].append((kind, pk))
+    return found
 
 
 def _same_story(article, other, shared):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.links import link
 from relations.models import Agreement, Country, Event, Organization, Person, Topic
 from relations.slugs import unique_slug
 
@@ -41,7 +42,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:search") + f"?source={self.slug}"
+        return link("articles:search") + f"?source={self.slug}"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -190,7 +191,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return link("articles:detail", slug=self.slug)
 
     @property
     def is_public(self):

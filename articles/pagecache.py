@@ -267,16 +267,19 @@ class PageCacheMiddleware:
             generation = current_generation()
             key = page_key(generation, request)
             entry = cache.get(key)
+            if entry is not None and now.timestamp() < entry[0]:
+                return conditional(request, response_from(entry))
+            # Read before rendering: the page's own parts kept per generation
+            # (articles.contentcache) then find it remembered for their `now`.
+            upcoming = next_publication(generation, now)
         except Exception:
             logger.exception("Page cache unavailable")
             return self.uncached(request)
-        if entry is not None and now.timestamp() < entry[0]:
-            return conditional(request, response_from(entry))
         response = self.get_response(request)
         if not is_shareable(response):
             return response
         set_response_etag(response)
-        self.store(key, response, generation, now)
+        self.store(key, response, now, upcoming)
         return conditional(request, response)
 
     def caching(self):
@@ -291,14 +294,14 @@ class PageCacheMiddleware:
         set_response_etag(response)
         return conditional(request, response)
 
-    def store(self, key, response, generation, now):
-        """Keep the page until the next scheduled publication at the latest.
+    def store(self, key, response, now, upcoming):
+        """Keep the page until the next scheduled publication (`upcoming`) at the
+        latest.
 
         `now` was taken before the page was rendered, so an article that became
         public during rendering still ends the page's life.
         """
         try:
-            upcoming = next_publication(generation, now)
             valid_until = now.timestamp() + cache_seconds()
             if upcoming is not None:
                 valid_until = min(valid_until, upcoming.timestamp())

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from relations.models import BilateralRelation, Event, Topic
 
+from . import contentcache
 from .models import TAG_FIELDS_BY_MODEL, Article
 from .portal_filters import SearchPageFilterSet
 from .related import related_articles, story_versions
@@ -43,6 +44,13 @@ class HomeView(PublishedArticlesMixin, ListView):
     paginate_by = 12
     sidebar_size = 6
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Counting every public article is the same work for each page of the
+        # list: once per content generation.
+        paginator.count = contentcache.cached("public-articles", queryset.count)
+        return paginator
+
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         events = Event.objects.select_related("host_country")
@@ -51,12 +59,14 @@ class HomeView(PublishedArticlesMixin, ListView):
             upcoming_events=events.filter(start_date__gt=today).order_by("start_date")[
                 : self.sidebar_size
             ],
-            relations=BilateralRelation.objects.select_related(
-                "country_a", "country_b"
-            ),
-            topics=topics_with_counts()[:20],
+            relations=followed_relations(),
+            topics=contentcache.cached("busiest-topics", busiest_topics),
             **kwargs,
         )
+
+
+def busiest_topics(count=20):
+    return list(topics_with_counts()[:count])
 
 
 def topics_with_counts():
@@ -65,6 +75,12 @@ def topics_with_counts():
     return Topic.objects.annotate(
         article_count=Count("articles", filter=public)
     ).order_by("-article_count", "name")
+
+
+def followed_relations():
+    """Every followed country pair with its countries (one query per generation)."""
+    relations = BilateralRelation.objects.select_related("country_a", "country_b")
+    return contentcache.cached("relations", lambda: list(relations))
 
 
 FACET_LABELS = {
@@ -233,12 +249,14 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
 def pairs_among(countries):
     """Followed country pairs formed by the tagged countries (their timelines)."""
-    ids = [country.pk for country in countries]
+    ids = {country.pk for country in countries}
     if not ids:
         return []
-    return BilateralRelation.objects.filter(
-        country_a__in=ids, country_b__in=ids
-    ).select_related("country_a", "country_b")
+    return [
+        relation
+        for relation in followed_relations()
+        if relation.country_a_id in ids and relation.country_b_id in ids
+    ]
 
 
 def news_article_json_ld(request, article, canonical, images):

@@ -164,23 +164,57 @@ def measure(targets, *, seconds, out):
             try:
                 if not wait_ready(base, process):
                     return {"available": False, "note": "gunicorn did not start"}
-                pages = _drive(base, targets, seconds, folder, out)
+                pages = _drive(base, targets, seconds, folder, out, process)
             finally:
                 process.terminate()
                 process.wait(timeout=30)
         return {"available": True, "workers": 2, "seconds": seconds, "pages": pages}
 
 
-def _drive(base, targets, seconds, folder, out):
+def _drive(base, targets, seconds, folder, out, server):
     pages = {}
     for page, (cached_path, uncached_paths) in targets.items():
         status = fetch_status(base + cached_path)
         pages[page] = {
             "status": status,
-            "cached": run_wrk(base, [cached_path], unique=False, seconds=seconds,
-                              folder=folder),
-            "uncached": run_wrk(base, uncached_paths, unique=True, seconds=seconds,
-                                folder=folder),
+            "cached": _run_counted(server, base, [cached_path], unique=False,
+                                   seconds=seconds, folder=folder),
+            "uncached": _run_counted(server, base, uncached_paths, unique=True,
+                                     seconds=seconds, folder=folder),
         }  # fmt: skip
         out(f"http: {page} {pages[page]}")
     return pages
+
+
+def _run_counted(server, base, paths, **options):
+    """run_wrk, plus the gunicorn processes' CPU time per request: unlike the
+    rate, it hardly depends on what else shares the machine's cores (with
+    PostgreSQL, the database server's own work is not in it)."""
+    before = server_cpu_seconds(server.pid)
+    result = run_wrk(base, paths, **options)
+    after = server_cpu_seconds(server.pid)
+    if before is not None and after is not None and result.get("requests"):
+        per_request = (after - before) * 1000 / result["requests"]
+        result["server_cpu_ms_per_request"] = round(per_request, 2)
+    return result
+
+
+def server_cpu_seconds(pid):
+    """User + system CPU seconds of gunicorn's master and its workers so far,
+    from /proc (None where there is no /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        entries = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii") as handle:
+                fields = handle.read().rpartition(")")[2].split()
+        except (OSError, UnicodeDecodeError):
+            continue  # gone meanwhile, or not ours to read
+        # After the name: state, ppid, ... utime and stime are the 12th and 13th.
+        if int(name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks

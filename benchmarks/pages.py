@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from articles import pagecache
+from articles import contentcache, pagecache, related
 from articles.models import Article
 from relations.models import (
     Agreement,
@@ -73,11 +73,15 @@ def count_queries(client, url):
     """(status, queries) for one GET with no stored page, then a cached repeat.
 
     The next scheduled publication time, which bounds how long any page is kept,
-    is read once per content change for all pages; it is read here beforehand,
-    so the figures are the page's own.
+    and the window of recent articles related coverage is scored from are read
+    once per content change for all pages; they are read here beforehand, so the
+    figures are the page's own. Every other value kept per generation
+    (articles.contentcache) is computed afresh by the page measured.
     """
     cache.clear()
+    contentcache.clear()
     pagecache.next_publication(pagecache.current_generation(), timezone.now())
+    related.kept_window()
     # As HTTPS: with production settings a plain request is only a redirect.
     with CaptureQueriesContext(connection) as first:
         response = client.get(url, secure=True)

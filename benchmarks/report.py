@@ -119,18 +119,20 @@ def _http(http):
     lines = [
         f"### gunicorn ({http['workers']} workers) + wrk, {http['seconds']} s per run",
         "",
-        "| page | mode | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| page | mode | req/s | p50 ms | p95 ms | p99 ms | server CPU ms/request "
+        "| errors |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for page, modes in http["pages"].items():
         for mode in ("cached", "uncached"):
             run = modes[mode]
             if "error" in run:
-                lines.append(f"| {page} | {mode} | {NA} | | | | {run['error']} |")
+                lines.append(f"| {page} | {mode} | {NA} | | | | | {run['error']} |")
                 continue
             errors = run["non_2xx_3xx"] + run["socket_errors"]
             lines.append(
                 f"| {page} | {mode} | {run['requests_per_second']} | {run['p50_ms']} "
-                f"| {run['p95_ms']} | {run['p99_ms']} | {errors} |"
+                f"| {run['p95_ms']} | {run['p99_ms']} "
+                f"| {run.get('server_cpu_ms_per_request', NA)} | {errors} |"
             )
     return "\n".join(lines)

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
-from django.urls import reverse
+
+from config.links import link
 
 from .slugs import unique_slug
 
@@ -76,7 +77,7 @@ class Country(AliasesMixin, SluggedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("relations:country", kwargs={"code": self.code.lower()})
+        return link("relations:country", code=self.code.lower())
 
 
 class Organization(AliasesMixin, SluggedModel):
@@ -106,7 +107,7 @@ class Organization(AliasesMixin, SluggedModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("relations:organization", kwargs={"slug": self.slug})
+        return link("relations:organization", slug=self.slug)
 
     def all_names(self):
         names = [self.name, self.acronym] + self.alias_list()
@@ -139,7 +140,7 @@ class Person(AliasesMixin, SluggedModel):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("relations:person", kwargs={"slug": self.slug})
+        return link("relations:person", slug=self.slug)
 
 
 class PositionQuerySet(models.QuerySet):
@@ -215,7 +216,7 @@ class Topic(AliasesMixin, SluggedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("relations:topic", kwargs={"slug": self.slug})
+        return link("relations:topic", slug=self.slug)
 
 
 class Event(SluggedModel):
@@ -272,7 +273,7 @@ class Event(SluggedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("relations:event", kwargs={"slug": self.slug})
+        return link("relations:event", slug=self.slug)
 
 
 class Participation(models.Model):
@@ -348,7 +349,7 @@ class Agreement(SluggedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("relations:agreement", kwargs={"slug": self.slug})
+        return link("relations:agreement", slug=self.slug)
 
 
 class BilateralRelationQuerySet(models.QuerySet):
@@ -395,7 +396,7 @@ class BilateralRelation(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("relations:relation", kwargs={"codes": self.url_codes()})
+        return link("relations:relation", codes=self.url_codes())
 
     def countries(self):
         return [self.country_a, self.country_b]

@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings as django_settings
 
+from articles import contentcache
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -30,3 +32,12 @@ def _fast_password_hashing(settings):
     # Production hashing costs seconds per login on this hardware; tests only
     # need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_cache():
+    # Values kept per content generation live in the process: a test's database
+    # starts again without the write that would start a new generation.
+    contentcache.clear()
+    yield
+    contentcache.clear()

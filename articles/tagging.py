@@ -694,29 +694,39 @@ class EventFacts:
 class EventCandidates:
     """An article's candidate events, indexed so that only those its text could
     be about are looked at closely (hundreds of candidates for an undated
-    article): by the first word of the title, by kind, and by the signals the
-    rules count (city, countries, participants)."""
+    article): by a word of the title, by kind, and by the signals the rules
+    count (city, countries, participants).
+
+    A title counts only when all its words are in the text, and countries only
+    when all of an event's countries are found: each event is indexed by the
+    rarest of its title words and of its countries, so few share a key."""
 
     def __init__(self, events):
         self.facts = list(events)
-        self.by_first_word, self.by_kind = defaultdict(list), defaultdict(list)
+        self.by_title_word, self.by_kind = defaultdict(list), defaultdict(list)
         self.by_city, self.by_person = defaultdict(list), defaultdict(list)
         self.by_country = defaultdict(list)
+        words = Counter(w for facts in self.facts for w in facts.title_words)
+        countries = Counter(pk for facts in self.facts for pk, _n in facts.countries)
         for position, facts in enumerate(self.facts):
-            self.by_first_word[facts.title.partition(" ")[0]].append(position)
+            if facts.title_words:
+                word = min(facts.title_words, key=lambda w: (words[w], w))
+                self.by_title_word[word].append(position)
             self.by_kind[facts.event.kind].append(position)
             self.by_city[facts.city].append(position)
             for pk, _name in facts.participants:
                 self.by_person[pk].append(position)
-            for pk, _name in facts.countries:
-                self.by_country[pk].append(position)
+            if facts.countries:
+                ids = [pk for pk, _name in facts.countries]
+                country = min(ids, key=lambda pk: (countries[pk], pk))
+                self.by_country[country].append(position)
 
     def named_in(self, keys, found):
         """The candidates whose title may be in the text, or whose kind is named
         with two signals found, in their order (`_event_evidence` decides)."""
         titled = {
             position
-            for position in self._positions(self.by_first_word, keys.words)
+            for position in self._positions(self.by_title_word, keys.words)
             if self.facts[position].title_words <= keys.words
         }
         named = self._positions(
@@ -763,16 +773,16 @@ class _BatchEvents:
         prefetch_related_objects(dated + undated, *EVENT_PREFETCH)
         self.dated = [EventFacts.of(event) for event in dated]
         self.undated = EventCandidates(EventFacts.of(event) for event in undated)
+        # Newest first, so the negated days ascend: an article's window is a slice.
+        self.days = [-facts.event.start_date.toordinal() for facts in self.dated]
 
     def near(self, article):
         day = _article_day(article)
         if day is None:
             return self.undated
-        return EventCandidates(
-            facts
-            for facts in self.dated
-            if _within(facts.event.start_date, EVENT_WINDOW, day)
-        )
+        low = bisect.bisect_left(self.days, -(day + EVENT_WINDOW).toordinal())
+        high = bisect.bisect_right(self.days, -(day - EVENT_WINDOW).toordinal())
+        return EventCandidates(self.dated[low:high])
 
 
 class TextKeys:
@@ -1071,16 +1081,18 @@ class _PriorStories:
             "published_at",
             windows,
         )
-        rows.sort(reverse=True)
-        return {
-            article.pk: [
-                pk
-                for pk, language, at in rows
-                if language != article.language
-                and _within(at, STORY_WINDOW, article.published_at)
-            ][:100]
-            for article in dated
-        }
+        # By date, so that each article's window is found by bisection rather
+        # than by reading every row of every window.
+        rows.sort(key=lambda row: row[2])
+        dates = [at for _pk, _language, at in rows]
+        in_window = {}
+        for article in dated:
+            low = bisect.bisect_left(dates, article.published_at - STORY_WINDOW)
+            high = bisect.bisect_right(dates, article.published_at + STORY_WINDOW)
+            near = [row for row in rows[low:high] if row[1] != article.language]
+            near.sort(reverse=True)  # newest first
+            in_window[article.pk] = [pk for pk, _language, _at in near[:100]]
+        return in_window
 
     def candidates(self, article, earlier):
         """Candidates for `article`, given the batch's `earlier` articles (newest

@@ -129,7 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open between requests (conn_max_age above), as on other
+    # engines: opening one costs about 2 ms and starts with an empty page cache.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,12 +25,13 @@ TAG_FACETS = {
     "topic": "topics",
 }
 FACET_NAMES = (*TAG_FACETS, "source", "language", "year")
-# Keys naming a row of another table (id), and that table's value and label columns.
+# Keys naming a tagged row by id -> the columns of its table holding the filter
+# value and the label shown.
 LABELLED = {
-    "country": ("countries", "code", "name"),
-    "person": ("people", "slug", "full_name"),
-    "organization": ("organizations", "slug", "name"),
-    "topic": ("topics", "slug", "name"),
+    "country": ("code", "name"),
+    "person": ("slug", "full_name"),
+    "organization": ("slug", "name"),
+    "topic": ("slug", "name"),
 }
 EVENT = "event"
 
@@ -157,16 +158,16 @@ def _labels(leaders, event_ids):
     """({facet: {key: (value, label)}} for the leading tags and sources,
     {event id: kind}), in one query."""
     from articles.models import Article
+    from relations.models import Event
 
     quote = connection.ops.quote_name
     branches, params = [], []
-    for name, (field, value_column, label_column) in LABELLED.items():
-        target = Article._meta.get_field(field).related_model._meta.db_table
+    for name, (value_column, label_column) in LABELLED.items():
+        field = Article._meta.get_field(TAG_FACETS[name])
+        target = field.related_model._meta.db_table
         branches.append((name, target, value_column, label_column, leaders[name]))
     source = Article._meta.get_field("source").related_model._meta.db_table
     branches.append(("source", source, "slug", "name", leaders["source"]))
-    from relations.models import Event
-
     branches.append((EVENT, Event._meta.db_table, "kind", "kind", event_ids))
     parts = []
     for name, table, value_column, label_column, keys in branches:

@@ -135,7 +135,8 @@ def search_articles(
     read from (default: published, with what a result card shows), so a caller
     needing other relations reads each page once. Cost: the number of matches,
     the ranked ids (and, past the bounds, the newest matches), the page's
-    articles with their relations, and the eight facets in one query.
+    articles with their relations, and the facets in two queries (the stored
+    facet keys of the matches, then the names of the values shown).
     """
     results = SearchResults(page=_clamp(page, 1, MAX_PAGE, 1), sort=sort)
     results.page_size = _clamp(page_size, 1, 100, 20)

@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import cards
 from articles.sanitize import sanitize_html
 
 register = template.Library()
@@ -34,3 +35,15 @@ def clean_body(html):
     other way (a raw import, a shell) must still not reach readers as markup.
     """
     return mark_safe(sanitize_html(html or ""))
+
+
+@register.simple_tag
+def article_card(article, featured=False, heading_level=3):
+    """An article's card (articles/cards.py)."""
+    return cards.article_card(article, featured=featured, heading_level=heading_level)
+
+
+@register.simple_tag
+def search_hit(hit):
+    """A search result's card, its matched words marked (articles/cards.py)."""
+    return cards.search_hit(hit)

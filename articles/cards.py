@@ -1,0 +1,114 @@
+"""The portal's article cards, written in Python.
+
+Lists of articles (the home page, an article's related coverage, entity pages,
+search results) show a card per article. Rendered through an included
+template, a card took about 0.35 ms: some thirty variable lookups, each through
+the template engine's resolution rules, and every value through Django's lazy-
+aware escaping. Here each value is escaped once with the standard library's
+`html.escape` (what Django's `escape` calls) unless it is already safe HTML, as
+autoescaping does, and a card costs a fraction of that: on a search page with
+twenty results that was a sixth of the server's time. `{% article_card %}` and
+`{% search_hit %}` (articles/templatetags/portal.py) put them on a page.
+"""
+
+import html
+
+from django.template.defaultfilters import truncatewords
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import localtime
+
+SEPARATOR = '<span class="meta__sep" aria-hidden="true"> · </span>'
+CARD_PEOPLE = 4
+LEAD_WORDS = 40
+
+
+def esc(value):
+    """`value` as HTML text: escaped, unless it is already safe HTML."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
+
+
+def published(article):
+    """The <time> element of the article's publication date, or ''.
+
+    The same text as the template filters `date:'c'` and `date:"j F Y"` in
+    the current time zone (month names translated).
+    """
+    if not article.published_at:
+        return ""
+    when = localtime(article.published_at)
+    day = f"{when.day} {MONTHS[when.month]} {when.year}"
+    return f'<time datetime="{esc(when.isoformat())}">{esc(day)}</time>'
+
+
+def article_card(article, *, featured=False, heading_level=3):
+    """A card: title, date, source, language, the lead and the main tags."""
+    level = int(heading_level)
+    source = f"{SEPARATOR}{esc(article.source.name)}" if article.source else ""
+    meta = (
+        f"{published(article)}{source}{SEPARATOR}"
+        f'<abbr class="lang" title="Language">{esc(article.language.upper())}</abbr>'
+    )
+    lead = ""
+    if article.lead:
+        words = truncatewords(article.lead, LEAD_WORDS)
+        lead = f'\n  <p class="card__lead">{esc(words)}</p>'
+    return mark_safe(
+        f'<article class="card{" card--featured" if featured else ""}" '
+        f'lang="{esc(article.language)}">\n'
+        f'  <h{level} class="card__title"><a href="{esc(article.get_absolute_url())}">'
+        f"{esc(article.title)}</a></h{level}>\n"
+        f'  <p class="meta">{meta}</p>{lead}{_card_tags(article)}\n'
+        "</article>"
+    )
+
+
+def _card_tags(article):
+    """The card's countries and its first people, as a list of links."""
+    countries = [
+        ("tag--country", country.get_absolute_url(), country.name)
+        for country in article.countries.all()
+    ]
+    people = [
+        ("tag--person", person.get_absolute_url(), person.full_name)
+        for person in list(article.people.all())[:CARD_PEOPLE]
+    ]
+    if not countries and not people:
+        return ""
+    items = "".join(
+        f'<li><a class="tag {kind}" href="{esc(url)}">{esc(name)}</a></li>'
+        for kind, url, name in countries + people
+    )
+    return f'\n  <ul class="tags" aria-label="Tagged">{items}</ul>'
+
+
+def search_hit(hit):
+    """A search result: the title and a snippet with the matched words marked
+    (`hit.title_html` and `hit.snippet_html` are safe HTML already)."""
+    article = hit.article
+    url = esc(article.get_absolute_url())
+    source = f" · {esc(article.source.name)}" if article.source else ""
+    snippet = ""
+    if hit.snippet_html:
+        snippet = f'\n  <p class="snippet">{esc(hit.snippet_html)}</p>'
+    return mark_safe(
+        f'<article class="card search-hit" lang="{esc(article.language)}">\n'
+        f'  <h3><a href="{url}">{esc(hit.title_html)}</a></h3>\n'
+        f'  <p class="meta">{published(article)}{source} · {esc(article.language)}</p>'
+        f"{snippet}{_hit_tags(article)}\n"
+        "</article>"
+    )
+
+
+def _hit_tags(article):
+    """The result's people, then its countries, as links."""
+    groups = [
+        ", ".join(
+            f'<a href="{esc(tag.get_absolute_url())}">{esc(tag)}</a>' for tag in tags
+        )
+        for tags in (article.people.all(), article.countries.all())
+    ]
+    links = " · ".join(group for group in groups if group)
+    return f'\n  <p class="tags">{links}</p>' if links else ""

@@ -259,3 +259,19 @@ def test_empty_form_fields_are_dropped_from_links(client, publish):
     publish(title="Border talks")
     page = get(client, q="border", country="", person="").content.decode()
     assert 'href="/search/?q=border&amp;sort=date"' in page
+
+
+def test_filter_fields_show_what_was_typed_and_the_blank_form_again(client, publish):
+    """The blank filter form is kept once rendered; a filled-in one never is."""
+    publish(title="Energy talks", body="<p>Energy.</p>")
+    blank = get(client, q="energy").content.decode()
+    assert 'name="language"' in blank and 'name="language" value=' not in blank
+    typed = get(client, q="energy", language=" d<e ").content.decode()
+    assert 'name="language" value=" d&lt;e "' in typed
+    invalid = get(client, q="energy", year="not a year")
+    assert invalid.status_code == 400
+    assert 'class="field-error"' in invalid.content.decode()
+    again = get(client, q="energy").content.decode()
+    assert 'name="language" value=' not in again
+    assert 'class="field-error"' not in again
+    assert again.count('name="year"') == blank.count('name="year"') == 1

@@ -1,4 +1,5 @@
-"""The portal's article cards, written in Python.
+"""The markup a page repeats many times, written in Python: article cards,
+search result cards and the search page's facet lists.
 
 Lists of articles (the home page, an article's related coverage, entity pages,
 search results) show a card per article. Rendered through an included
@@ -7,8 +8,9 @@ the template engine's resolution rules, and every value through Django's lazy-
 aware escaping. Here each value is escaped once with the standard library's
 `html.escape` (what Django's `escape` calls) unless it is already safe HTML, as
 autoescaping does, and a card costs a fraction of that: on a search page with
-twenty results that was a sixth of the server's time. `{% article_card %}` and
-`{% search_hit %}` (articles/templatetags/portal.py) put them on a page.
+twenty results that was a sixth of the server's time; its facet lists, some
+sixty links, another twentieth. `{% article_card %}`, `{% search_hit %}` and
+`{% search_facets %}` (articles/templatetags/portal.py) put them on a page.
 """
 
 import html
@@ -112,3 +114,43 @@ def _hit_tags(article):
     ]
     links = " · ".join(group for group in groups if group)
     return f'\n  <p class="tags">{links}</p>' if links else ""
+
+
+def search_facets(groups, search_url, *, partial=False, scope=0):
+    """The search page's "Narrow the results" lists, or '' without any.
+
+    `groups`: [{"label", "links": [{"label", "count", "url", "active"}]}] as
+    the search view builds them; each link's `url` is the query string to
+    append to `search_url`.
+    """
+    if not groups:
+        return ""
+    note = ""
+    if partial:
+        note = f'\n  <p class="facet-note">Counts cover the first {int(scope)} matches.</p>'
+    sections = "".join(_facet_section(group, search_url) for group in groups)
+    return mark_safe(
+        '<nav class="search-facets" aria-labelledby="search-facets-heading">\n  '
+        '<h2 id="search-facets-heading" class="facets-heading">Narrow the results</h2>'
+        f"{note}{sections}\n</nav>"
+    )
+
+
+def _facet_section(group, search_url):
+    items = "".join(_facet_item(link, search_url) for link in group["links"])
+    return (
+        f'\n  <section class="facet">\n    <h3>{esc(group["label"])}</h3>\n'
+        f"    <ul>{items}\n    </ul>\n  </section>"
+    )
+
+
+def _facet_item(link, search_url):
+    current, selected = "", ""
+    if link["active"]:
+        current = ' aria-current="true" class="active"'
+        selected = ' <span class="visually-hidden">(selected; follow to remove)</span>'
+    return (
+        f'\n      <li><a href="{esc(search_url + link["url"])}"{current}>'
+        f'{esc(link["label"])}</a> <span class="count">({int(link["count"])})</span>'
+        f"{selected}</li>"
+    )

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles import cards
 from articles.sanitize import sanitize_html
+from config.links import link
 
 register = template.Library()
 
@@ -81,4 +82,15 @@ def _is_blank(form):
         field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
         in (None, "")
         for name, field in form.fields.items()
+    )
+
+
+@register.simple_tag
+def search_facets(groups, results):
+    """The search page's facet lists (articles/cards.py)."""
+    return cards.search_facets(
+        groups,
+        link("articles:search"),
+        partial=results.facets_partial,
+        scope=results.facets_scope,
     )

@@ -97,3 +97,44 @@ def test_long_lead_is_cut_to_forty_words():
     article = PublishedArticleFactory(lead=" ".join(f"w{n}" for n in range(60)))
     html = cards.article_card(loaded(article))
     assert "w39 …</p>" in html and "w40" not in html
+
+
+def test_facet_lists_escape_labels_and_links_and_mark_the_active_value():
+    groups = [
+        {
+            "label": "People",
+            "links": [
+                {
+                    "label": HOSTILE,
+                    "count": 3,
+                    "url": '?q=a&person=x"y',
+                    "active": False,
+                },
+                {"label": "Ana Vale", "count": 1, "url": "?q=a", "active": True},
+            ],
+        }
+    ]
+    html = cards.search_facets(groups, "/search/", partial=True, scope=1000)
+    assert "<script>" not in html and ESCAPED in html
+    assert 'href="/search/?q=a&amp;person=x&quot;y">' in html
+    assert (
+        '<a href="/search/?q=a" aria-current="true" class="active">Ana Vale</a> '
+        '<span class="count">(1)</span> '
+        '<span class="visually-hidden">(selected; follow to remove)</span>'
+    ) in html
+    assert "Counts cover the first 1000 matches." in html
+    assert html.count("aria-current") == 1
+
+
+def test_no_facet_groups_no_navigation():
+    assert cards.search_facets([], "/search/") == ""
+    html = cards.search_facets(
+        [
+            {
+                "label": "Language",
+                "links": [{"label": "EN", "count": 2, "url": "?l=en", "active": False}],
+            }
+        ],
+        "/search/",
+    )
+    assert "facet-note" not in html and "(2)" in html

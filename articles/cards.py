@@ -127,7 +127,8 @@ def search_facets(groups, search_url, *, partial=False, scope=0):
         return ""
     note = ""
     if partial:
-        note = f'\n  <p class="facet-note">Counts cover the first {int(scope)} matches.</p>'
+        covered = f"Counts cover the first {int(scope)} matches."
+        note = f'\n  <p class="facet-note">{covered}</p>'
     sections = "".join(_facet_section(group, search_url) for group in groups)
     return mark_safe(
         '<nav class="search-facets" aria-labelledby="search-facets-heading">\n  '

@@ -61,6 +61,12 @@ class ArticleQuerySet(models.QuerySet):
         """What a result card shows, in a fixed number of queries."""
         return self.select_related("source").prefetch_related("countries", "people")
 
+    def for_cards(self):
+        """Articles to show as cards: with their source, without their body
+        (by far the largest field, and on PostgreSQL stored apart; a card never
+        shows it)."""
+        return self.select_related("source").defer("body")
+
 
 ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
 

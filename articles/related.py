@@ -25,7 +25,7 @@ def story_versions(article):
         Article.objects.published()
         .filter(pk__in=_story_ids(article))
         .exclude(pk=article.pk)
-        .select_related("source")
+        .for_cards()
         .order_by("language")
     )
 
@@ -89,7 +89,7 @@ def related_articles(article, limit=RELATED_LIMIT):
         found = window.related_ids(tag_keys(tags), _story_root(article), limit)
     if found is None:
         return _related_by_sql(tags, article, limit)
-    articles = Article.objects.filter(pk__in=found).select_related("source")
+    articles = Article.objects.filter(pk__in=found).for_cards()
     by_id = {related.pk: related for related in articles}
     return [by_id[pk] for pk in found if pk in by_id]
 
@@ -212,5 +212,5 @@ def _related_by_sql(tags, article, limit):
         Article.objects.filter(pk__in=candidates)
         .annotate(shared=shared)
         .order_by("-shared", "-published_at", "-id")
-        .select_related("source")[:limit]
+        .for_cards()[:limit]
     )

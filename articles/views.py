@@ -27,7 +27,7 @@ class PublishedArticlesMixin:
     paginate_by = settings.PORTAL_PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.published().select_related("source")
+        return Article.objects.published().for_cards()
 
     def paginate_queryset(self, queryset, page_size):
         """The page's articles with the countries and people their cards show."""

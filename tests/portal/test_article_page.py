@@ -175,3 +175,19 @@ def test_article_page_query_count_does_not_grow_with_tags(
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related"]) == min(count, 5)
+
+
+def test_cards_and_versions_leave_the_body_unread(client, world):
+    """Related coverage, other-language versions and lists show cards, which
+    never show a body: it is not read for them (the page's article keeps it)."""
+    PublishedArticleFactory(language="de", story=world.article)
+    related = PublishedArticleFactory()
+    related.people.add(world.minister)
+    response = client.get(world.article.get_absolute_url())
+    assert response.context["article"].get_deferred_fields() == set()
+    shown = [*response.context["related"], *response.context["versions"]]
+    assert len(shown) == 2
+    assert all(card.get_deferred_fields() == {"body"} for card in shown)
+    home = client.get("/")
+    assert home.context["articles"]
+    assert all(a.get_deferred_fields() == {"body"} for a in home.context["articles"])

@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import prefetch_related_objects
 
 from articles.models import Article
-from articles.taglists import SHOWN_FIELDS, load_tags
+from articles.taglists import SHOWN_FIELDS, _union_sql, load_tags
 from relations.models import Event
 from tests.factories import (
     AgreementFactory,
@@ -108,3 +109,27 @@ def test_fields_a_page_does_not_show_are_read_when_asked_for(
 def test_nothing_to_load_makes_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert load_tags([], TAGS) == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL plan is inspected"
+)
+def test_postgresql_looks_up_tags_by_key_instead_of_hashing_their_table():
+    """A page's few dozen tags are looked up one by one, so the time does not
+    grow with the number of people or events in the database."""
+    people = PersonFactory.create_batch(300)
+    articles = ArticleFactory.create_batch(20)
+    for number, article in enumerate(articles):
+        article.people.add(people[number], people[number + 20])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE relations_person; ANALYZE articles_article_people")
+    ids = [article.pk for article in articles]
+    sql = _union_sql(Article, ("people",), connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql.format(ids=", ".join(["%s"] * 20)), ids)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Not a hash or merge join reading every person: one probe per link row.
+    assert "Hash" not in plan and "Merge" not in plan
+    assert "Nested Loop" in plan and "Index Cond: (id = l.person_id)" in plan
+    loaded = load_tags(Article.objects.filter(pk__in=ids), ("people",))
+    assert all(len(article.people.all()) == 2 for article in loaded)

@@ -48,6 +48,8 @@ BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/benchmarks/out/benchmark.sqlite3
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/portal_benchmark
 BENCH_ARTICLES ?= 100000
 BENCH_SEED ?= 1
+# PostgreSQL builds the corpus's search index in this many processes (SQLite: one writer).
+BENCH_PG_JOBS ?= 2
 
 # The load generator: Debian's wrk, installed once if missing.
 wrk:
@@ -55,18 +57,19 @@ wrk:
 		echo "Installing Debian's wrk for the benchmark..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-# $(1) database URL, $(2) number of articles, $(3) output folder, $(4) benchmark flags
+# $(1) database URL, $(2) number of articles, $(3) output folder, $(4) benchmark flags,
+# $(5) generate_corpus flags
 define bench_engine
 $(PY) -m benchmarks.fresh_db "$(1)"
 DATABASE_URL="$(1)" $(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
-DATABASE_URL="$(1)" $(BENCH_ENV) $(PY) manage.py generate_corpus --articles $(2) --seed $(BENCH_SEED)
+DATABASE_URL="$(1)" $(BENCH_ENV) $(PY) manage.py generate_corpus --articles $(2) --seed $(BENCH_SEED) $(5)
 DATABASE_URL="$(1)" $(BENCH_ENV) $(PY) manage.py benchmark --output $(3) $(4)
 endef
 
 benchmark: install wrk
 	$(call bench_engine,$(BENCH_SQLITE_URL),$(BENCH_ARTICLES),benchmarks/out)
-	$(call bench_engine,$(BENCH_PG_URL),$(BENCH_ARTICLES),benchmarks/out)
+	$(call bench_engine,$(BENCH_PG_URL),$(BENCH_ARTICLES),benchmarks/out,,--jobs $(BENCH_PG_JOBS))
 
 benchmark-quick: install wrk
 	$(call bench_engine,$(BENCH_SQLITE_URL),10000,benchmarks/out/quick,--quick)
-	$(call bench_engine,$(BENCH_PG_URL),10000,benchmarks/out/quick,--quick)
+	$(call bench_engine,$(BENCH_PG_URL),10000,benchmarks/out/quick,--quick,--jobs $(BENCH_PG_JOBS))

@@ -18,16 +18,15 @@ def optional(module, name):
         return None
 
 
-def search_reindex(ids, out=None):
-    """Rebuild the search data of `ids` in chunks; returns seconds or None if absent."""
-    reindex = optional("articles.search", "reindex_articles")
-    if reindex is None:
+def search_reindex(ids, out=None, jobs=1):
+    """Rebuild the search data of `ids` in chunks, in `jobs` processes; returns
+    seconds, or None if the search package is absent."""
+    reindex_in_chunks = optional("articles.search", "reindex_in_chunks")
+    if reindex_in_chunks is None:
         return None
     out = out or (lambda message: None)
     started = time.monotonic()
-    for first in range(0, len(ids), REINDEX_CHUNK):
-        reindex(ids[first : first + REINDEX_CHUNK])
-        done = min(first + REINDEX_CHUNK, len(ids))
+    for done in reindex_in_chunks(ids, chunk_size=REINDEX_CHUNK, jobs=jobs):
         rate = done / max(time.monotonic() - started, 1e-9)
         out(f"search index: {done}/{len(ids)} ({rate:.0f}/s)")
     return time.monotonic() - started

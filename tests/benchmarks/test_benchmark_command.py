@@ -54,6 +54,12 @@ def test_refuses_a_database_with_articles():
         call_command("generate_corpus", articles=10, seed=1, verbosity=0)
 
 
+def test_refuses_bad_jobs_before_writing_anything():
+    with pytest.raises(CommandError, match="--jobs must be at least 1"):
+        call_command("generate_corpus", articles=10, jobs=0, verbosity=0)
+    assert not Article.objects.exists()
+
+
 def test_benchmark_quick_writes_every_section(tmp_path):
     call_command("generate_corpus", articles=300, seed=3, verbosity=0)
     call_command("benchmark", quick=True, output=str(tmp_path), no_http=True)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from articles.models import Article
+from articles.search.bulk import parallel_reindex_supported
 from benchmarks.corpus import corpus_clear, corpus_generate
 from benchmarks.hooks import search_reindex
 
@@ -22,10 +23,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete ALL articles, sources and entities first (benchmark only).",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Processes that build the search index (PostgreSQL only).",
+        )
 
-    def handle(self, *args, articles, seed, reset, **options):
+    def handle(self, *args, articles, seed, reset, jobs, **options):
         if not 1 <= articles <= 5_000_000:
             raise CommandError("--articles must be between 1 and 5000000.")
+        if jobs < 1:
+            raise CommandError("--jobs must be at least 1.")
+        if jobs > 1 and not parallel_reindex_supported():
+            raise CommandError("SQLite allows one writer at a time: use --jobs 1.")
         if reset:
             corpus_clear(out=self.stdout.write)
         elif Article.objects.exists():
@@ -33,15 +44,15 @@ class Command(BaseCommand):
                 "The database already has articles. Use an empty database "
                 "(or --reset, which deletes all articles, sources and entities)."
             )
-        self._run(articles, seed)
+        self._run(articles, seed, jobs)
 
-    def _run(self, articles, seed):
+    def _run(self, articles, seed, jobs):
         say = self.stdout.write
         started = time.monotonic()
         _, ids = corpus_generate(articles=articles, seed=seed, out=say)
         loaded = time.monotonic() - started
         say(f"loaded {len(ids)} articles in {loaded:.1f} s ({len(ids) / loaded:.0f}/s)")
-        indexed = search_reindex(ids, out=say)
+        indexed = search_reindex(ids, out=say, jobs=jobs)
         if indexed is None:
             say(
                 "search index: not built (articles.search.reindex_articles is not "

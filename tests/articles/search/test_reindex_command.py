@@ -1,7 +1,8 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
 
-from articles.search import search_articles
+from articles.search import bulk, reindex_articles, reindex_in_chunks, search_articles
 from tests.factories import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +23,60 @@ def test_deleted_article_is_not_found(publish):
     assert search_articles("lighthouse").total == 0
     call_command("search_reindex")
     assert search_articles("lighthouse").total == 0
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="several writers need PostgreSQL"
+)
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's single writer"
+)
+
+
+def test_jobs_must_be_at_least_one():
+    with pytest.raises(CommandError, match="--jobs must be at least 1"):
+        call_command("search_reindex", jobs=0)
+
+
+@sqlite_only
+def test_several_jobs_are_refused_on_sqlite():
+    with pytest.raises(CommandError, match="SQLite allows one writer"):
+        call_command("search_reindex", jobs=2)
+    with pytest.raises(ValueError, match="one writer"):
+        list(reindex_in_chunks([1, 2], chunk_size=1, jobs=2))
+
+
+def test_one_job_reports_progress_after_each_chunk():
+    articles = PublishedArticleFactory.create_batch(5, title="Lighthouse keepers")
+    ids = [article.pk for article in articles]
+    assert list(reindex_in_chunks(ids, chunk_size=2)) == [2, 4, 5]
+    assert search_articles("lighthouse").total == 5
+
+
+# Worker processes read committed rows only, hence a test that really commits.
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_several_jobs_index_every_article():
+    articles = PublishedArticleFactory.create_batch(7, title="Lighthouse keepers")
+    progress = list(reindex_in_chunks([a.pk for a in articles], chunk_size=2, jobs=2))
+    # One report per chunk, in the order chunks finish: a running total.
+    assert len(progress) == 4 and progress[-1] == 7
+    assert progress == sorted(set(progress))
+    assert search_articles("lighthouse").total == 7
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_worker_stops_the_run(monkeypatch):
+    articles = PublishedArticleFactory.create_batch(4, title="Lighthouse keepers")
+
+    def fail_on_last(ids):
+        if articles[-1].pk in ids:
+            raise RuntimeError("disk full")
+        return reindex_articles(ids)
+
+    # Workers are forked after the patch, so they run it too.
+    monkeypatch.setattr(bulk, "reindex_articles", fail_on_last)
+    with pytest.raises(RuntimeError, match="disk full"):
+        list(reindex_in_chunks([a.pk for a in articles], chunk_size=1, jobs=2))
+    assert search_articles("lighthouse").total < 4

@@ -1,0 +1,60 @@
+"""Rebuilding the index of many articles, a chunk at a time, in one or more processes.
+
+A million articles take hours in one process; the work is CPU-bound Python
+(tokenising, building documents), so extra processes scale it with the cores.
+"""
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from django.db import connection, connections
+
+from .indexing import reindex_articles
+
+
+def parallel_reindex_supported():
+    """SQLite lets one process write at a time: more processes would only wait."""
+    return connection.vendor != "sqlite"
+
+
+def reindex_in_chunks(ids, *, chunk_size, jobs=1):
+    """Reindex `ids` chunk by chunk (each chunk its own transaction) in `jobs`
+    processes; yields the number of articles done after each chunk.
+
+    A failing chunk stops the run and raises; the chunks already done stay
+    indexed and reindexing is idempotent, so running it again completes it.
+    """
+    chunks = [
+        ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)
+    ]
+    if jobs <= 1:
+        yield from _reindex_here(chunks)
+        return
+    if not parallel_reindex_supported():
+        raise ValueError("SQLite allows one writer at a time: reindex with one job.")
+    yield from _reindex_in_processes(chunks, jobs)
+
+
+def _reindex_here(chunks):
+    done = 0
+    for chunk in chunks:
+        done += reindex_articles(chunk)
+        yield done
+
+
+def _reindex_in_processes(chunks, jobs):
+    # Forked workers must open their own connections, never share the parent's socket.
+    connections.close_all()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = [pool.submit(_reindex_chunk, chunk) for chunk in chunks]
+        done = 0
+        for future in as_completed(futures):
+            done += future.result()
+            yield done
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reindex_chunk(ids):
+    return reindex_articles(ids)

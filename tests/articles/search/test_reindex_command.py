@@ -55,7 +55,7 @@ def test_one_job_reports_progress_after_each_chunk():
 
 # Worker processes read committed rows only, hence a test that really commits.
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_several_jobs_index_every_article():
     articles = PublishedArticleFactory.create_batch(7, title="Lighthouse keepers")
     progress = list(reindex_in_chunks([a.pk for a in articles], chunk_size=2, jobs=2))
@@ -66,7 +66,7 @@ def test_several_jobs_index_every_article():
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_worker_stops_the_run(monkeypatch):
     articles = PublishedArticleFactory.create_batch(4, title="Lighthouse keepers")
 

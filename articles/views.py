@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from relations.models import BilateralRelation, Event, Topic
 
 from . import contentcache
-from .models import TAG_FIELDS_BY_MODEL, Article
+from .models import TAG_FIELDS_BY_MODEL, Article, public_condition
 from .portal_filters import SearchPageFilterSet
 from .related import related_articles, story_versions
 from .search import SearchResults, search_articles, suggest_entities
@@ -71,7 +71,7 @@ def busiest_topics(count=20):
 
 def topics_with_counts():
     """Topics with their number of public articles, busiest first (one query)."""
-    public = Q(articles__in=Article.objects.published().values("pk"))
+    public = public_condition(through="articles__")
     return Topic.objects.annotate(
         article_count=Count("articles", filter=public)
     ).order_by("-article_count", "name")

@@ -126,3 +126,16 @@ def _check_import(imported):
     assert imported["created"] > 0
     assert _number(imported["articles_per_second"])
     assert _number(imported["articles_per_cpu_second"])
+
+
+def test_stages_time_each_statement_of_a_search():
+    from benchmarks.querysets import build_queries
+    from benchmarks.stages import profile_class
+
+    call_command("generate_corpus", articles=80, seed=4, verbosity=0)
+    lines = []
+    profile_class("rare", build_queries(per_class=3)["rare"], out=lines.append)
+    assert lines[0].startswith("== rare: 3 searches, p50 ")
+    statements = lines[1:]
+    assert statements and all("ms per search" in line for line in statements)
+    assert any("articles_facetkeys" in line for line in statements)

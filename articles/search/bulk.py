@@ -1,7 +1,8 @@
 """Rebuilding the index of many articles, a chunk at a time, in one or more processes.
 
-A million articles take hours in one process; the work is CPU-bound Python
-(tokenising, building documents), so extra processes scale it with the cores.
+A million articles take hours in one process. The work is CPU-bound, in Python
+(tokenising, stemming) and in the database server (vectors, GIN index), so
+processes with a connection each use the cores that one leaves idle.
 """
 
 import multiprocessing

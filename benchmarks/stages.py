@@ -3,14 +3,13 @@
     python -m benchmarks.stages [--queries N] [CLASS ...]
 
 Runs the benchmark's queries of each class (default: all) as the search page
-does (facets, highlights) and prints, per class, the p50 and the slowest
+does (facets, highlights) and prints, per class, the p50, p95 and slowest
 search, then the statements that took the most time per search.
 """
 
 import argparse
 import collections
 import os
-import statistics
 import time
 
 import django
@@ -32,6 +31,7 @@ def profile_class(name, items, out=print):
 
     from articles.search import search_articles
     from benchmarks.search_bench import run_product
+    from benchmarks.stats import summary_ms
 
     times = collections.defaultdict(list)
     totals = []
@@ -39,10 +39,11 @@ def profile_class(name, items, out=print):
         started = time.perf_counter()
         with connection.execute_wrapper(statement_timer(times)):
             run_product(search_articles, query)
-        totals.append((time.perf_counter() - started) * 1000)
+        totals.append(time.perf_counter() - started)
+    summary = summary_ms(totals)  # the benchmark's own percentiles
     out(
-        f"== {name}: {len(items)} searches, p50 {statistics.median(totals):.1f} ms, "
-        f"slowest {max(totals):.1f} ms"
+        f"== {name}: {len(items)} searches, p50 {summary['p50_ms']:.1f} ms, "
+        f"p95 {summary['p95_ms']:.1f} ms, slowest {summary['max_ms']:.1f} ms"
     )
     ranked = sorted(times.items(), key=lambda item: -sum(item[1]))
     for sql, durations in ranked[:6]:

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from articles.management.jobs import add_jobs_argument, check_jobs
 from articles.models import Article
-from articles.search.bulk import parallel_reindex_supported
 from benchmarks.corpus import corpus_clear, corpus_generate
 from benchmarks.hooks import search_reindex
 
@@ -23,20 +23,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete ALL articles, sources and entities first (benchmark only).",
         )
-        parser.add_argument(
-            "--jobs",
-            type=int,
-            default=1,
-            help="Processes that build the search index (PostgreSQL only).",
+        add_jobs_argument(
+            parser, help="Processes that build the search index (PostgreSQL only)."
         )
 
     def handle(self, *args, articles, seed, reset, jobs, **options):
         if not 1 <= articles <= 5_000_000:
             raise CommandError("--articles must be between 1 and 5000000.")
-        if jobs < 1:
-            raise CommandError("--jobs must be at least 1.")
-        if jobs > 1 and not parallel_reindex_supported():
-            raise CommandError("SQLite allows one writer at a time: use --jobs 1.")
+        check_jobs(jobs)
         if reset:
             corpus_clear(out=self.stdout.write)
         elif Article.objects.exists():

@@ -1,12 +1,12 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
+from articles.management.jobs import add_jobs_argument, check_jobs
 from articles.models import Article
 from articles.search import reindex_in_chunks
 from articles.search.backends import FTS_TABLE
-from articles.search.bulk import parallel_reindex_supported
 
 CHUNK = 2000
 
@@ -18,18 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--jobs",
-            type=int,
-            default=1,
-            help="Worker processes (PostgreSQL only; about one per core).",
+        add_jobs_argument(
+            parser, help="Worker processes (PostgreSQL only; about one per core)."
         )
 
     def handle(self, *args, jobs, **options):
-        if jobs < 1:
-            raise CommandError("--jobs must be at least 1.")
-        if jobs > 1 and not parallel_reindex_supported():
-            raise CommandError("SQLite allows one writer at a time: use --jobs 1.")
+        check_jobs(jobs)
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
         started = time.monotonic()
         for done in reindex_in_chunks(ids, chunk_size=CHUNK, jobs=jobs):

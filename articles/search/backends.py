@@ -21,6 +21,9 @@ from django.utils import timezone
 FTS_TABLE = "article_search_fts"
 STRONG_TABLE = "article_search_strong"
 RANK_CANDIDATES = 1000
+# Testing one article's stored vector costs about this many matches read from
+# the GIN index (see PostgresBackend._found).
+BY_ENTITY_COST = 16
 NEWEST = ("-published_at", "-pk")
 
 
@@ -221,25 +224,20 @@ class PostgresBackend:
         return (ranked + [pk for pk in newest if pk not in seen])[:needed], total
 
     def newest(self, base, groups, needed, restricted):
-        """(the newest `needed` ids of `base` matching, the number of them).
-
-        The matches are taken from the GIN index first (MATERIALIZED), then
-        filtered and sorted: a plan reading rows by id or date would read each
-        one's vector from TOAST to test it.
-        """
-        within, params = self._within(base, restricted)
-        sql = (
-            f"WITH found AS MATERIALIZED (SELECT article_id, published_at "
-            f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s) "
-            f"AND published_at <= %s) SELECT article_id, count(*) OVER () "
-            f"FROM found WHERE {within} "
-            "ORDER BY published_at DESC, article_id DESC LIMIT %s"
-        )
-        params = [self.tsquery_text(groups), timezone.now(), *params, needed]
+        """(the newest `needed` ids of `base` matching, the number of them)."""
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*self.newest_statement(base, groups, needed, restricted))
             rows = cursor.fetchall()
         return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+    def newest_statement(self, base, groups, needed, restricted):
+        """The SQL of `newest` and its parameters."""
+        found, params = self._found(DOCUMENTS, "vector", base, groups, restricted)
+        sql = (
+            f"{found} SELECT article_id, count(*) OVER () FROM found "
+            "ORDER BY published_at DESC, article_id DESC LIMIT %s"
+        )
+        return sql, [*params, needed]
 
     def _counts(self, groups):
         """(matches in the index, those of them public now), one query."""
@@ -252,38 +250,76 @@ class PostgresBackend:
             return cursor.fetchone()
 
     def _ranked(self, table, field, base, groups, restricted):
-        """The best RANK_CANDIDATES public matches of `field`, in rank order
-        (ranked as they come from the GIN index, then filtered)."""
-        within, params = self._within(base, restricted)
-        query = self.tsquery_text(groups)
+        """The best RANK_CANDIDATES public matches of `field`, in rank order."""
+        found, params = self._found(table, field, base, groups, restricted, rank=True)
         sql = (
-            "WITH found AS MATERIALIZED (SELECT article_id, published_at, "
-            f"ts_rank({field}, to_tsquery('simple', %s)) AS rank FROM {table} "
-            f"WHERE {field} @@ to_tsquery('simple', %s) AND published_at <= %s) "
-            f"SELECT article_id FROM found WHERE {within} "
+            f"{found} SELECT article_id FROM found "
             "ORDER BY rank DESC, published_at DESC, article_id DESC LIMIT %s"
         )
-        params = [query, query, timezone.now(), *params, RANK_CANDIDATES]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, RANK_CANDIDATES])
             return [row[0] for row in cursor.fetchall()]
 
-    def _within(self, base, restricted):
-        """The SQL condition keeping the rows of `base`, and its parameters.
+    def _found(self, table, field, base, groups, restricted, rank=False):
+        """`WITH ... found AS (...)`: the public matches of `field` in `table`
+        that `base` keeps (article_id, published_at and, with `rank`, rank),
+        and its parameters.
 
-        The filter's ids are taken on their own (MATERIALIZED) and joined by
-        hash; `base`'s "public" conditions are left out, since these tables
+        Without filters the GIN index gives the matches (`word`). With them,
+        the statement picks one of two plans as it runs (the other is never
+        executed), by whichever reads fewer rows:
+        - by entity: the rows of the E articles the filters keep are read by
+          id and each one's vector (from TOAST) is tested. A person's few
+          articles cost far less than every match of a common word;
+        - by word: every match is taken from the GIN index (MATERIALIZED)
+          and kept if the filters hold it.
+        Reading a vector costs about BY_ENTITY_COST word matches, so the
+        first plan runs when the word has more than BY_ENTITY_COST x E
+        matches. Only that many of them are read to find out (`word` is
+        computed as far as it is read), and the second plan goes on from
+        where the count stopped.
+        """
+        query = self.tsquery_text(groups)
+        columns = "article_id, published_at"
+        column_params = []
+        if rank:
+            columns += f", ts_rank({field}, to_tsquery('simple', %s)) AS rank"
+            column_params = [query]
+        matching = f"{field} @@ to_tsquery('simple', %s) AND published_at <= %s"
+        rows = [*column_params, query, timezone.now()]
+        word = f"word AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {matching})"
+        if not restricted:
+            return f"WITH {word}, found AS (SELECT * FROM word)", rows
+        kept, kept_params = self._kept_ids(base)
+        bound = f"(SELECT count(*) * {BY_ENTITY_COST} FROM kept)"
+        by_entity = (
+            f"(SELECT {bound} < (SELECT count(*) FROM "
+            f"(SELECT FROM word LIMIT {bound} + 1) AS head))"
+        )
+        sql = (
+            f"WITH kept AS MATERIALIZED ({kept}), {word}, "
+            f"choice AS MATERIALIZED (SELECT {by_entity} AS by_entity), "
+            f"found AS (SELECT {columns} FROM {table} "
+            "WHERE (SELECT by_entity FROM choice) "
+            f"AND article_id = ANY(ARRAY(SELECT * FROM kept)) AND {matching} "
+            "UNION ALL SELECT * FROM word WHERE NOT (SELECT by_entity FROM choice) "
+            "AND article_id IN (SELECT * FROM kept))"
+        )
+        return sql, [*kept_params, *rows, *rows]
+
+    def _kept_ids(self, base):
+        """The SQL selecting the ids `base` keeps, and its parameters.
+
+        `base`'s "public" conditions are left out, since the search tables
         hold only articles with the published status and test the time
         themselves: keeping them would read the article row of every id.
         """
-        if not restricted:
-            return "TRUE", []
         query = base.order_by().values("pk").query
         query.where.children = [
             node for node in query.where.children if not is_publication_check(node)
         ]
         sql, params = query.sql_with_params()
-        return f"article_id IN (SELECT * FROM ({sql}) AS base OFFSET 0)", list(params)
+        return sql, list(params)
 
 
 def is_publication_check(node):

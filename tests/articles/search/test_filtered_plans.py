@@ -1,0 +1,126 @@
+"""PostgreSQL: a filtered search reads the filtered articles or the word's
+matches, whichever is fewer, and both plans find the same articles."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.search import backends, search_articles
+from articles.search.query import published_base
+from tests.factories import CountryFactory, PersonFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the plans of the PostgreSQL engine"
+    ),
+]
+
+BY_ENTITY_ALWAYS = 0  # any match outnumbers 0 x E
+BY_WORD_ALWAYS = 10**9
+
+
+@pytest.fixture
+def corpus(publish):
+    """40 articles on borders, all about one country, 4 of them naming one
+    person; one more about that person and wine; one scheduled, not public."""
+    country = CountryFactory()
+    person = PersonFactory(country=country)
+    for number in range(40):
+        people = [person] if number % 13 == 0 else []
+        publish(
+            title=f"Border talks {number}",
+            body=f"<p>Border crossings, round {number}.</p>",
+            tags={"countries": [country], "people": people},
+        )
+    publish(title="Wine harvest", tags={"countries": [country], "people": [person]})
+    publish(
+        title="Border talks to come",
+        published_at=timezone.now() + datetime.timedelta(days=3),
+        tags={"countries": [country], "people": [person]},
+    )
+    return {"person": person.slug, "country": country.code.lower()}
+
+
+def found(query, filters, sort):
+    results = search_articles(query, filters=filters, sort=sort, facets=False)
+    return [hit.article.pk for hit in results.hits], results.total
+
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+@pytest.mark.parametrize("query", ["border", "wine", "border talks", "absent"])
+@pytest.mark.parametrize("names", [["person"], ["country"], ["person", "country"]])
+def test_both_plans_find_the_same_articles(
+    corpus, monkeypatch, sort, query, names
+):
+    filters = {name: corpus[name] for name in names}
+    monkeypatch.setattr(backends, "BY_ENTITY_COST", BY_ENTITY_ALWAYS)
+    by_entity = found(query, filters, sort)
+    monkeypatch.setattr(backends, "BY_ENTITY_COST", BY_WORD_ALWAYS)
+    by_word = found(query, filters, sort)
+    assert by_entity == by_word
+    expected = {"border": 4, "wine": 1, "border talks": 4, "absent": 0}[query]
+    if names == ["country"]:
+        expected = {"border": 40, "wine": 1, "border talks": 40, "absent": 0}[query]
+    assert by_entity[1] == expected
+
+
+def explain(statement):
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement[0], statement[1])
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+
+
+def nodes(plan):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def plan_run(statement):
+    """("entity" or "word", the matches read from the word's index).
+
+    The two plans are the two inputs of the Append node, each under a
+    one-time filter; only the chosen one's input is ever executed."""
+    plan = explain(statement)
+    append = next(node for node in nodes(plan) if node["Node Type"] == "Append")
+    ran = [
+        name
+        for name, branch in zip(("entity", "word"), append["Plans"])
+        for child in branch["Plans"]
+        if child["Parent Relationship"] == "Outer" and child["Actual Loops"] > 0
+    ]
+    read = max(
+        node["Actual Rows"] * node["Actual Loops"]
+        for node in nodes(plan)
+        if node["Node Type"] == "CTE Scan" and node["CTE Name"] == "word"
+    )
+    return ran, read
+
+
+def newest_statement(query, filters):
+    base, _, restricted = published_base(filters)
+    engine = backends.PostgresBackend()
+    return engine.newest_statement(base, [[query]], 20, restricted)
+
+
+def test_a_few_filtered_articles_are_read_by_id(corpus, monkeypatch):
+    # The filter keeps 6 articles (the scheduled one too: the search tables
+    # test the time); "border" has 40 public matches: 40 > 4 x 6, so only
+    # 4 x 6 + 1 of them are read to choose.
+    monkeypatch.setattr(backends, "BY_ENTITY_COST", 4)
+    ran, read = plan_run(newest_statement("border", {"person": corpus["person"]}))
+    assert ran == ["entity"]
+    assert read == 4 * 6 + 1
+
+
+def test_a_word_with_fewer_matches_is_read_from_its_index(corpus, monkeypatch):
+    # 42 articles have the country; "wine" has 1 match: 1 < 4 x 42.
+    monkeypatch.setattr(backends, "BY_ENTITY_COST", 4)
+    ran, read = plan_run(newest_statement("wine", {"country": corpus["country"]}))
+    assert ran == ["word"]
+    assert read == 1

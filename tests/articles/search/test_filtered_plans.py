@@ -53,9 +53,7 @@ def found(query, filters, sort):
 @pytest.mark.parametrize("sort", ["date", "relevance"])
 @pytest.mark.parametrize("query", ["border", "wine", "border talks", "absent"])
 @pytest.mark.parametrize("names", [["person"], ["country"], ["person", "country"]])
-def test_both_plans_find_the_same_articles(
-    corpus, monkeypatch, sort, query, names
-):
+def test_both_plans_find_the_same_articles(corpus, monkeypatch, sort, query, names):
     filters = {name: corpus[name] for name in names}
     monkeypatch.setattr(backends, "BY_ENTITY_COST", BY_ENTITY_ALWAYS)
     by_entity = found(query, filters, sort)
@@ -90,7 +88,7 @@ def plan_run(statement):
     append = next(node for node in nodes(plan) if node["Node Type"] == "Append")
     ran = [
         name
-        for name, branch in zip(("entity", "word"), append["Plans"])
+        for name, branch in zip(("entity", "word"), append["Plans"], strict=True)
         for child in branch["Plans"]
         if child["Parent Relationship"] == "Outer" and child["Actual Loops"] > 0
     ]

@@ -1,10 +1,15 @@
 """Where a search's time goes: every SQL statement of `search_articles`, timed.
 
-    python -m benchmarks.stages [--queries N] [CLASS ...]
+    python -m benchmarks.stages [--queries N] [--passes N] [--by-entity-cost K]
+                                [CLASS ...]
 
 Runs the benchmark's queries of each class (default: all) as the search page
 does (facets, highlights) and prints, per class, the p50, p95 and slowest
-search, then the statements that took the most time per search.
+search, then the statements that took the most time per search. `--passes`
+runs each class's queries that many times in a row (the first pass reads the
+words in, the later ones find them in memory); `--by-entity-cost` sets
+`articles.search.backends.BY_ENTITY_COST` for the run, to compare the plans of
+filtered searches on PostgreSQL.
 """
 
 import argparse
@@ -57,16 +62,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("classes", nargs="*")
     parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--passes", type=int, default=1)
+    parser.add_argument("--by-entity-cost", type=int)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    from articles.search import backends
     from benchmarks.querysets import CLASSES, build_queries
+
+    if args.by_entity_cost is not None:
+        backends.BY_ENTITY_COST = args.by_entity_cost
 
     queries = build_queries(per_class=max(args.queries, 60))
     for name in args.classes or [name for name, _ in CLASSES]:
         if name not in queries:
             parser.error(f"unknown class {name!r}; one of {', '.join(queries)}")
-        profile_class(name, queries[name][: args.queries])
+        for _ in range(args.passes):
+            profile_class(name, queries[name][: args.queries])
 
 
 if __name__ == "__main__":

@@ -139,3 +139,24 @@ def test_stages_time_each_statement_of_a_search():
     statements = lines[1:]
     assert statements and all("ms per search" in line for line in statements)
     assert any("articles_facetkeys" in line for line in statements)
+
+
+def test_stages_options_set_the_passes_and_the_plan_factor(monkeypatch, capsys):
+    import sys
+
+    from articles.search import backends
+    from benchmarks import stages
+
+    call_command("generate_corpus", articles=80, seed=4, verbosity=0)
+    monkeypatch.setattr(backends, "BY_ENTITY_COST", backends.BY_ENTITY_COST)
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["stages", "--queries", "2", "--passes", "2", "--by-entity-cost", "3", "rare"],
+    )
+    stages.main()
+    printed = capsys.readouterr().out.splitlines()
+    assert [line[:20] for line in printed if line.startswith("==")] == [
+        "== rare: 2 searches,"
+    ] * 2
+    assert backends.BY_ENTITY_COST == 3

@@ -212,7 +212,7 @@ class PostgresBackend:
 
     def search(self, base, groups, needed, restricted):
         """(ids in rank order, at least `needed` of them if there are; total)."""
-        indexed, public = self._counts(groups)
+        indexed, public = self._counts(groups, restricted)
         if indexed <= RANK_CANDIDATES:
             ranked = self._ranked(DOCUMENTS, "vector", base, groups, restricted)
             return ranked, len(ranked)
@@ -239,14 +239,31 @@ class PostgresBackend:
         )
         return sql, [*params, needed]
 
-    def _counts(self, groups):
-        """(matches in the index, those of them public now), one query."""
-        sql = (
-            "SELECT count(*), count(*) FILTER (WHERE published_at <= %s) "
-            f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s)"
-        )
+    def _counts(self, groups, restricted):
+        """(matches in the index, those of them public now), one query.
+
+        A filtered search takes its total from the filtered matches and only
+        needs to know whether the word has more than RANK_CANDIDATES matches:
+        it counts no further than that (the matches are computed only as far
+        as they are read; at 1,000,000 articles a common word has over 200,000)
+        and gives None for the public ones.
+        """
+        query = self.tsquery_text(groups)
+        if restricted:
+            sql = (
+                f"WITH word AS MATERIALIZED (SELECT FROM {DOCUMENTS} "
+                "WHERE vector @@ to_tsquery('simple', %s)) "
+                "SELECT count(*), NULL FROM (SELECT FROM word LIMIT %s) AS head"
+            )
+            params = [query, RANK_CANDIDATES + 1]
+        else:
+            sql = (
+                "SELECT count(*), count(*) FILTER (WHERE published_at <= %s) "
+                f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s)"
+            )
+            params = [timezone.now(), query]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [timezone.now(), self.tsquery_text(groups)])
+            cursor.execute(sql, params)
             return cursor.fetchone()
 
     def _ranked(self, table, field, base, groups, restricted):

@@ -122,3 +122,26 @@ def test_a_word_with_fewer_matches_is_read_from_its_index(corpus, monkeypatch):
     ran, read = plan_run(newest_statement("wine", {"country": corpus["country"]}))
     assert ran == ["word"]
     assert read == 1
+
+
+def test_a_filtered_search_counts_the_word_no_further_than_it_needs(
+    corpus, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # Ranking tiers depend only on whether "border" (40 matches) has more
+    # than RANK_CANDIDATES: 3 of them are read to know it.
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", 2)
+    with CaptureQueriesContext(connection) as queries:
+        ids, total = found("border", {"person": corpus["person"]}, "relevance")
+    assert total == 4 and len(ids) == 4
+    counting = [q["sql"] for q in queries if "SELECT count(*), NULL" in q["sql"]]
+    assert len(counting) == 1
+    plan = explain((counting[0], None))
+    assert plan["Actual Rows"] == 1
+    word = [
+        node
+        for node in nodes(plan)
+        if node["Node Type"] == "CTE Scan" and node["CTE Name"] == "word"
+    ]
+    assert [node["Actual Rows"] for node in word] == [3]

@@ -29,4 +29,8 @@ def search_reindex(ids, out=None, jobs=1):
     for done in reindex_in_chunks(ids, chunk_size=REINDEX_CHUNK, jobs=jobs):
         rate = done / max(time.monotonic() - started, 1e-9)
         out(f"search index: {done}/{len(ids)} ({rate:.0f}/s)")
+    compact_index = optional("articles.search", "compact_index")
+    if compact_index is not None:
+        out("search index: compacting")
+        compact_index()
     return time.monotonic() - started

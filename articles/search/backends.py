@@ -21,9 +21,14 @@ from django.utils import timezone
 FTS_TABLE = "article_search_fts"
 STRONG_TABLE = "article_search_strong"
 RANK_CANDIDATES = 1000
-# Testing one article's stored vector costs about this many matches read from
-# the GIN index (see PostgresBackend._found).
+# A filtered search looks the filtered articles up one by one when the word
+# has more than BY_ENTITY_COST matches per article: testing one article's
+# stored vector (PostgreSQL) or seeking it in the FTS5 index (SQLite) costs
+# about as much as reading that many matches (PostgresBackend._found,
+# by_entity_first). SQLite counts the filtered articles no further than
+# BY_ENTITY_LIMIT: more are always met by reading the word's matches.
 BY_ENTITY_COST = 16
+BY_ENTITY_LIMIT = 2000
 NEWEST = ("-published_at", "-pk")
 
 
@@ -72,6 +77,11 @@ class SqliteBackend:
                 f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk in ids]
             )
 
+    def compact(self, cursor):
+        """Merge each FTS5 table's segments into one ('optimize')."""
+        for table in (FTS_TABLE, STRONG_TABLE):
+            cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
     def write(self, cursor, ids, documents):
         """Replace the rows of `ids` by `documents` (some ids may have none)."""
         self.forget(cursor, ids)
@@ -97,11 +107,22 @@ class SqliteBackend:
             for group in groups
         )
 
-    def match(self, queryset, groups):
+    def match(self, queryset, groups, by_entity=False):
+        """`queryset` narrowed to the matches: the match list looked up by id,
+        or (`by_entity`) each article of `queryset` looked up in the index."""
+        from django.db.models import BooleanField
         from django.db.models.expressions import RawSQL
 
+        expression = self.expression(groups)
+        if by_entity:
+            table = connection.ops.quote_name(queryset.model._meta.db_table)
+            sql = (
+                f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"AND rowid = {table}.id)"
+            )
+            return queryset.filter(RawSQL(sql, [expression], BooleanField()))
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        return queryset.filter(pk__in=RawSQL(sql, [self.expression(groups)]))
+        return queryset.filter(pk__in=RawSQL(sql, [expression]))
 
     def search(self, base, groups, needed, restricted):
         """(ids in rank order, at least `needed` of them if there are; total).
@@ -110,14 +131,15 @@ class SqliteBackend:
         index answers alone (it holds only articles with the published status),
         less the matches scheduled for later.
         """
-        indexed, public = self._counts(groups)
+        indexed, public, kept = self._counts(groups, base if restricted else None)
         few = indexed <= RANK_CANDIDATES
         ranked = self._ranked(FTS_TABLE if few else STRONG_TABLE, groups)
         if restricted:
             ranked = in_order(base, ranked)
             if few:
                 return ranked, len(ranked)
-            return tiered(self.match(base, groups), ranked, needed)
+            by_entity = by_entity_first(indexed, kept)
+            return tiered(self.match(base, groups, by_entity), ranked, needed)
         if not few and len(ranked) < needed:
             seen = set(ranked)
             newest = self._newest_public(groups, needed)
@@ -127,26 +149,34 @@ class SqliteBackend:
     def newest(self, base, groups, needed, restricted):
         """(the newest `needed` ids of `base` matching, the number of them)."""
         if restricted:
-            return newest_and_total(self.match(base, groups), needed)
+            indexed, _public, kept = self._counts(groups, base)
+            by_entity = by_entity_first(indexed, kept)
+            return newest_and_total(self.match(base, groups, by_entity), needed)
         return self._newest_public(groups, needed), self._counts(groups)[1]
 
-    def _counts(self, groups):
-        """(matches in the index, those of them that are public), one query.
+    def _counts(self, groups, base=None):
+        """(matches in the index, those of them that are public, the articles
+        of `base` up to BY_ENTITY_LIMIT + 1 or None without it), one query.
 
         `+id` makes SQLite start from the few articles not yet public and look
         them up in the match list, instead of reading every match's row.
         """
         expression = self.expression(groups)
+        kept, kept_params = "NULL", []
+        if base is not None:
+            sql, kept_params = kept_ids(base)
+            kept = f"(SELECT count(*) FROM ({sql} LIMIT {BY_ENTITY_LIMIT + 1}))"
         sql = (
             f"SELECT (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s), "
             "(SELECT count(*) FROM articles_article WHERE status = %s "
             f"AND published_at > %s AND +id IN (SELECT rowid FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s))"
+            f"WHERE {FTS_TABLE} MATCH %s)), {kept}"
         )
+        params = [expression, *self._scheduled_params(), expression, *kept_params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *self._scheduled_params(), expression])
-            indexed, scheduled = cursor.fetchone()
-        return indexed, indexed - scheduled
+            cursor.execute(sql, params)
+            indexed, scheduled, kept = cursor.fetchone()
+        return indexed, indexed - scheduled, kept
 
     def _ranked(self, table, groups):
         # FTS5 alone, ordered by its `rank` column: joining inside the MATCH
@@ -184,6 +214,14 @@ class SqliteBackend:
         return [Article.Status.PUBLISHED, now]
 
 
+def by_entity_first(matches, kept):
+    """Whether to look each of the `kept` articles up in the SQLite index
+    rather than read the word's `matches`: each lookup costs about
+    BY_ENTITY_COST matches read, and past BY_ENTITY_LIMIT articles the
+    lookups cost more than reading any word's matches."""
+    return kept <= BY_ENTITY_LIMIT and matches > BY_ENTITY_COST * kept
+
+
 class PostgresBackend:
     """Narrow tables, one row per article with the published status
     (`models.SearchDocument`, `models.SearchStrong`): the article id, its
@@ -195,6 +233,9 @@ class PostgresBackend:
 
     def forget(self, cursor, ids):
         """Nothing to do: the rows went with their article (ON DELETE CASCADE)."""
+
+    def compact(self, cursor):
+        """Nothing to do: the GIN indexes have no pending list (fastupdate off)."""
 
     def write(self, cursor, ids, documents):
         """Replace the rows of `ids` by `documents` (some ids may have none)."""
@@ -307,7 +348,7 @@ class PostgresBackend:
         word = f"word AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {matching})"
         if not restricted:
             return f"WITH {word}, found AS (SELECT * FROM word)", rows
-        kept, kept_params = self._kept_ids(base)
+        kept, kept_params = kept_ids(base)
         bound = f"(SELECT count(*) * {BY_ENTITY_COST} FROM kept)"
         by_entity = (
             f"(SELECT {bound} < (SELECT count(*) FROM "
@@ -324,19 +365,20 @@ class PostgresBackend:
         )
         return sql, [*kept_params, *rows, *rows]
 
-    def _kept_ids(self, base):
-        """The SQL selecting the ids `base` keeps, and its parameters.
 
-        `base`'s "public" conditions are left out, since the search tables
-        hold only articles with the published status and test the time
-        themselves: keeping them would read the article row of every id.
-        """
-        query = base.order_by().values("pk").query
-        query.where.children = [
-            node for node in query.where.children if not is_publication_check(node)
-        ]
-        sql, params = query.sql_with_params()
-        return sql, list(params)
+def kept_ids(base):
+    """The SQL selecting the ids `base` keeps, and its parameters.
+
+    `base`'s "public" conditions are left out, since the search tables hold
+    only articles with the published status (and on PostgreSQL test the time
+    themselves): keeping them would read the article row of every id.
+    """
+    query = base.order_by().values("pk").query
+    query.where.children = [
+        node for node in query.where.children if not is_publication_check(node)
+    ]
+    sql, params = query.sql_with_params()
+    return sql, list(params)
 
 
 def is_publication_check(node):

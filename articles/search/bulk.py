@@ -8,8 +8,9 @@ processes with a connection each use the cores that one leaves idle.
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
+from .backends import backend
 from .indexing import reindex_articles
 
 
@@ -59,3 +60,17 @@ def _reindex_in_processes(chunks, jobs):
 
 def _reindex_chunk(ids):
     return reindex_articles(ids)
+
+
+def compact_index():
+    """After a bulk rebuild: merge the index into as few parts as it can have.
+
+    SQLite's FTS5 tables grow by segments that searches read one by one; after
+    rebuilding 100,000 articles, looking one article up in the index by id
+    (a filtered search) took 72 us, and 13 us once merged (`docs/search.md`).
+    PostgreSQL's GIN indexes take new entries in place (no pending list):
+    nothing to do.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            backend().compact(cursor)

@@ -5,8 +5,8 @@ from django.db import connection
 
 from articles.management.jobs import add_jobs_argument, check_jobs
 from articles.models import Article
-from articles.search import reindex_in_chunks
-from articles.search.backends import FTS_TABLE
+from articles.search import compact_index, reindex_in_chunks
+from articles.search.backends import FTS_TABLE, STRONG_TABLE
 
 CHUNK = 2000
 
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         for done in reindex_in_chunks(ids, chunk_size=CHUNK, jobs=jobs):
             self.stdout.write(f"Indexed {done}/{len(ids)} articles", ending="\r")
         removed = self.remove_orphans()
+        self.stdout.write("Compacting the index...")
+        compact_index()
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -38,12 +40,16 @@ class Command(BaseCommand):
         )
 
     def remove_orphans(self):
-        # PostgreSQL keeps the vector on the article row itself; nothing to remove.
+        """SQLite: drop the index rows of articles deleted without the services
+        (a raw DELETE). PostgreSQL's rows go with their article (foreign keys)."""
         if connection.vendor != "sqlite":
             return 0
+        removed = 0
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN "
-                "(SELECT id FROM articles_article)"
-            )
-            return cursor.rowcount
+            for table in (FTS_TABLE, STRONG_TABLE):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid NOT IN "
+                    "(SELECT id FROM articles_article)"
+                )
+                removed += cursor.rowcount
+        return removed

@@ -80,3 +80,44 @@ def test_a_failing_worker_stops_the_run(monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         list(reindex_in_chunks([a.pk for a in articles], chunk_size=1, jobs=2))
     assert search_articles("lighthouse").total < 4
+
+
+def data_rows(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}_data")
+        return cursor.fetchone()[0]
+
+
+@sqlite_only
+def test_compacting_merges_the_index_segments_and_keeps_every_match():
+    from articles.search import compact_index
+    from articles.search.backends import FTS_TABLE, STRONG_TABLE
+
+    # Each reindex in its own call adds a segment to both FTS5 tables.
+    for article in PublishedArticleFactory.create_batch(12, title="Lighthouse keepers"):
+        reindex_articles([article.pk])
+    before = {table: data_rows(table) for table in (FTS_TABLE, STRONG_TABLE)}
+    compact_index()
+    for table, rows in before.items():
+        assert data_rows(table) < rows
+    assert search_articles("lighthouse").total == 12
+
+
+@sqlite_only
+def test_command_removes_index_rows_of_deleted_articles_from_both_tables(capsys):
+    from articles.search.backends import FTS_TABLE, STRONG_TABLE
+
+    PublishedArticleFactory(title="Lighthouse keepers")
+    with connection.cursor() as cursor:
+        for table in (FTS_TABLE, STRONG_TABLE):
+            cursor.execute(
+                f"INSERT INTO {table} (rowid, title) VALUES (987654, 'orphan')"
+            )
+    call_command("search_reindex")
+    out = capsys.readouterr().out
+    assert "removed 2 row(s) of deleted articles" in out
+    assert "Compacting the index" in out
+    with connection.cursor() as cursor:
+        for table in (FTS_TABLE, STRONG_TABLE):
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE rowid = 987654")
+            assert cursor.fetchone()[0] == 0

@@ -7,9 +7,9 @@ Runs the benchmark's queries of each class (default: all) as the search page
 does (facets, highlights) and prints, per class, the p50, p95 and slowest
 search, then the statements that took the most time per search. `--passes`
 runs each class's queries that many times in a row (the first pass reads the
-words in, the later ones find them in memory); `--by-entity-cost` sets
-`articles.search.backends.BY_ENTITY_COST` for the run, to compare the plans of
-filtered searches on PostgreSQL.
+words in, the later ones find them in memory); `--by-entity-cost` sets the
+`by_entity_cost` of both search backends (`articles/search/backends.py`) for
+the run, to compare the plans of filtered searches.
 """
 
 import argparse
@@ -71,7 +71,8 @@ def main():
     from benchmarks.querysets import CLASSES, build_queries
 
     if args.by_entity_cost is not None:
-        backends.BY_ENTITY_COST = args.by_entity_cost
+        for engine in (backends.PostgresBackend, backends.SqliteBackend):
+            engine.by_entity_cost = args.by_entity_cost
 
     queries = build_queries(per_class=max(args.queries, 60))
     for name in args.classes or [name for name, _ in CLASSES]:

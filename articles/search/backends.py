@@ -21,13 +21,8 @@ from django.utils import timezone
 FTS_TABLE = "article_search_fts"
 STRONG_TABLE = "article_search_strong"
 RANK_CANDIDATES = 1000
-# A filtered search looks the filtered articles up one by one when the word
-# has more than BY_ENTITY_COST matches per article: testing one article's
-# stored vector (PostgreSQL) or seeking it in the FTS5 index (SQLite) costs
-# about as much as reading that many matches (PostgresBackend._found,
-# by_entity_first). SQLite counts the filtered articles no further than
-# BY_ENTITY_LIMIT: more are always met by reading the word's matches.
-BY_ENTITY_COST = 16
+# SQLite counts the articles a filter keeps no further than this: more are
+# always met by reading the word's matches (SqliteBackend.by_entity_first).
 BY_ENTITY_LIMIT = 2000
 NEWEST = ("-published_at", "-pk")
 
@@ -69,6 +64,13 @@ def tiered(matches, strong, needed):
 class SqliteBackend:
     """FTS5 tables, rowid = article id, bm25 as `rank`: every field in
     FTS_TABLE, the strong fields again in STRONG_TABLE."""
+
+    # A filtered search looks each filtered article up in the index when the
+    # word has more than this many matches per filtered article: one lookup
+    # costs about as much as reading that many matches. Measured at 100,000
+    # articles (docs/search.md): 13 us a lookup in a compacted index, up to
+    # 90 us in one of many segments; 16 was faster on the first, 64 on both.
+    by_entity_cost = 64
 
     def forget(self, cursor, ids):
         """Drop the rows of deleted articles."""
@@ -138,7 +140,7 @@ class SqliteBackend:
             ranked = in_order(base, ranked)
             if few:
                 return ranked, len(ranked)
-            by_entity = by_entity_first(indexed, kept)
+            by_entity = self.by_entity_first(indexed, kept)
             return tiered(self.match(base, groups, by_entity), ranked, needed)
         if not few and len(ranked) < needed:
             seen = set(ranked)
@@ -150,9 +152,15 @@ class SqliteBackend:
         """(the newest `needed` ids of `base` matching, the number of them)."""
         if restricted:
             indexed, _public, kept = self._counts(groups, base)
-            by_entity = by_entity_first(indexed, kept)
+            by_entity = self.by_entity_first(indexed, kept)
             return newest_and_total(self.match(base, groups, by_entity), needed)
         return self._newest_public(groups, needed), self._counts(groups)[1]
+
+    def by_entity_first(self, matches, kept):
+        """Whether to look each of the `kept` articles up in the index rather
+        than read the word's `matches` (`kept` is counted up to
+        BY_ENTITY_LIMIT + 1)."""
+        return kept <= BY_ENTITY_LIMIT and matches > self.by_entity_cost * kept
 
     def _counts(self, groups, base=None):
         """(matches in the index, those of them that are public, the articles
@@ -214,14 +222,6 @@ class SqliteBackend:
         return [Article.Status.PUBLISHED, now]
 
 
-def by_entity_first(matches, kept):
-    """Whether to look each of the `kept` articles up in the SQLite index
-    rather than read the word's `matches`: each lookup costs about
-    BY_ENTITY_COST matches read, and past BY_ENTITY_LIMIT articles the
-    lookups cost more than reading any word's matches."""
-    return kept <= BY_ENTITY_LIMIT and matches > BY_ENTITY_COST * kept
-
-
 class PostgresBackend:
     """Narrow tables, one row per article with the published status
     (`models.SearchDocument`, `models.SearchStrong`): the article id, its
@@ -230,6 +230,10 @@ class PostgresBackend:
     the row) in STRONG. Counting, ranking and newest-first selection read only
     these; the wide article table only where filters need its columns.
     """
+
+    # Testing one article's stored vector costs about as much as reading this
+    # many matches from the GIN index (`_found`; measured in docs/search.md).
+    by_entity_cost = 16
 
     def forget(self, cursor, ids):
         """Nothing to do: the rows went with their article (ON DELETE CASCADE)."""
@@ -331,8 +335,8 @@ class PostgresBackend:
           articles cost far less than every match of a common word;
         - by word: every match is taken from the GIN index (MATERIALIZED)
           and kept if the filters hold it.
-        Reading a vector costs about BY_ENTITY_COST word matches, so the
-        first plan runs when the word has more than BY_ENTITY_COST x E
+        Reading a vector costs about `by_entity_cost` word matches, so the
+        first plan runs when the word has more than `by_entity_cost` x E
         matches. Only that many of them are read to find out (`word` is
         computed as far as it is read), and the second plan goes on from
         where the count stopped.
@@ -349,7 +353,7 @@ class PostgresBackend:
         if not restricted:
             return f"WITH {word}, found AS (SELECT * FROM word)", rows
         kept, kept_params = kept_ids(base)
-        bound = f"(SELECT count(*) * {BY_ENTITY_COST} FROM kept)"
+        bound = f"(SELECT count(*) * {int(self.by_entity_cost)} FROM kept)"
         by_entity = (
             f"(SELECT {bound} < (SELECT count(*) FROM "
             f"(SELECT FROM word LIMIT {bound} + 1) AS head))"

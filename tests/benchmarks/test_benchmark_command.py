@@ -148,7 +148,8 @@ def test_stages_options_set_the_passes_and_the_plan_factor(monkeypatch, capsys):
     from benchmarks import stages
 
     call_command("generate_corpus", articles=80, seed=4, verbosity=0)
-    monkeypatch.setattr(backends, "BY_ENTITY_COST", backends.BY_ENTITY_COST)
+    for engine in (backends.PostgresBackend, backends.SqliteBackend):
+        monkeypatch.setattr(engine, "by_entity_cost", engine.by_entity_cost)
     monkeypatch.setattr(
         sys,
         "argv",
@@ -159,4 +160,5 @@ def test_stages_options_set_the_passes_and_the_plan_factor(monkeypatch, capsys):
     assert [line[:20] for line in printed if line.startswith("==")] == [
         "== rare: 2 searches,"
     ] * 2
-    assert backends.BY_ENTITY_COST == 3
+    assert backends.PostgresBackend.by_entity_cost == 3
+    assert backends.SqliteBackend.by_entity_cost == 3

@@ -1,5 +1,5 @@
-"""PostgreSQL: a filtered search reads the filtered articles or the word's
-matches, whichever is fewer, and both plans find the same articles."""
+"""A filtered search reads the filtered articles or the word's matches,
+whichever costs less, and both plans find the same articles."""
 
 import datetime
 import json
@@ -12,12 +12,10 @@ from articles.search import backends, search_articles
 from articles.search.query import published_base
 from tests.factories import CountryFactory, PersonFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="the plans of the PostgreSQL engine"
-    ),
-]
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the plans of the PostgreSQL engine"
+)
 
 BY_ENTITY_ALWAYS = 0  # any match outnumbers 0 x E
 BY_WORD_ALWAYS = 10**9
@@ -55,9 +53,10 @@ def found(query, filters, sort):
 @pytest.mark.parametrize("names", [["person"], ["country"], ["person", "country"]])
 def test_both_plans_find_the_same_articles(corpus, monkeypatch, sort, query, names):
     filters = {name: corpus[name] for name in names}
-    monkeypatch.setattr(backends, "BY_ENTITY_COST", BY_ENTITY_ALWAYS)
+    engine = type(backends.backend())
+    monkeypatch.setattr(engine, "by_entity_cost", BY_ENTITY_ALWAYS)
     by_entity = found(query, filters, sort)
-    monkeypatch.setattr(backends, "BY_ENTITY_COST", BY_WORD_ALWAYS)
+    monkeypatch.setattr(engine, "by_entity_cost", BY_WORD_ALWAYS)
     by_word = found(query, filters, sort)
     assert by_entity == by_word
     expected = {"border": 4, "wine": 1, "border talks": 4, "absent": 0}[query]
@@ -106,24 +105,27 @@ def newest_statement(query, filters):
     return engine.newest_statement(base, [[query]], 20, restricted)
 
 
+@postgres_only
 def test_a_few_filtered_articles_are_read_by_id(corpus, monkeypatch):
     # The filter keeps 6 articles (the scheduled one too: the search tables
     # test the time); "border" has 40 public matches: 40 > 4 x 6, so only
     # 4 x 6 + 1 of them are read to choose.
-    monkeypatch.setattr(backends, "BY_ENTITY_COST", 4)
+    monkeypatch.setattr(backends.PostgresBackend, "by_entity_cost", 4)
     ran, read = plan_run(newest_statement("border", {"person": corpus["person"]}))
     assert ran == ["entity"]
     assert read == 4 * 6 + 1
 
 
+@postgres_only
 def test_a_word_with_fewer_matches_is_read_from_its_index(corpus, monkeypatch):
     # 42 articles have the country; "wine" has 1 match: 1 < 4 x 42.
-    monkeypatch.setattr(backends, "BY_ENTITY_COST", 4)
+    monkeypatch.setattr(backends.PostgresBackend, "by_entity_cost", 4)
     ran, read = plan_run(newest_statement("wine", {"country": corpus["country"]}))
     assert ran == ["word"]
     assert read == 1
 
 
+@postgres_only
 def test_a_filtered_search_counts_the_word_no_further_than_it_needs(
     corpus, monkeypatch
 ):
@@ -145,3 +147,24 @@ def test_a_filtered_search_counts_the_word_no_further_than_it_needs(
         if node["Node Type"] == "CTE Scan" and node["CTE Name"] == "word"
     ]
     assert [node["Actual Rows"] for node in word] == [3]
+
+
+def statements(query, filters):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        found(query, filters, "date")
+    return " ".join(q["sql"] for q in queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite engine")
+def test_sqlite_looks_a_few_filtered_articles_up_in_the_index(corpus, monkeypatch):
+    lookup = "EXISTS (SELECT 1 FROM article_search_fts"
+    monkeypatch.setattr(backends.SqliteBackend, "by_entity_cost", 4)
+    # 6 articles name the person; "border" has 40 matches: 40 > 4 x 6.
+    assert lookup in statements("border", {"person": corpus["person"]})
+    # 42 articles have the country; 40 matches are fewer than 4 x 42.
+    assert lookup not in statements("border", {"country": corpus["country"]})
+    monkeypatch.setattr(backends, "BY_ENTITY_LIMIT", 5)
+    # Past the limit the filter's articles are not counted further.
+    assert lookup not in statements("border", {"person": corpus["person"]})

@@ -162,3 +162,22 @@ def test_stages_options_set_the_passes_and_the_plan_factor(monkeypatch, capsys):
     ] * 2
     assert backends.PostgresBackend.by_entity_cost == 3
     assert backends.SqliteBackend.by_entity_cost == 3
+
+
+def test_plans_compare_every_cost_query_by_query():
+    from articles.search import backends
+    from benchmarks.plans import compare
+    from benchmarks.querysets import build_queries
+
+    call_command("generate_corpus", articles=80, seed=4, verbosity=0)
+    queries = build_queries(per_class=4)["filtered_date"]
+    engine = type(backends.backend())
+    default = engine.by_entity_cost
+    lines = []
+    timings, sizes = compare(queries, [0, 10**9], repeat=1, out=lines.append)
+    assert engine.by_entity_cost == default  # restored
+    assert set(timings) == {0, 10**9}
+    assert all(len(times) == len(queries) for times in timings.values())
+    assert len(sizes) == len(queries) and all(size > 0 for size in sizes)
+    assert lines[-2].startswith("cost 0: p50 ") and lines[-1].startswith("cost ")
+    assert any(line.startswith("filter keeps ") for line in lines)

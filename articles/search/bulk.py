@@ -67,7 +67,7 @@ def compact_index():
 
     SQLite's FTS5 tables grow by segments that searches read one by one; after
     rebuilding 100,000 articles, looking one article up in the index by id
-    (a filtered search) took 72 us, and 13 us once merged (`docs/search.md`).
+    (a filtered search) took 72-90 us, and 13-15 us once merged (docs/search.md).
     PostgreSQL's GIN indexes take new entries in place (no pending list):
     nothing to do.
     """

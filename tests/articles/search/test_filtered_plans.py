@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from articles.models import Article
 from articles.search import backends, search_articles
 from articles.search.query import published_base
 from tests.factories import CountryFactory, PersonFactory
@@ -48,11 +49,21 @@ def found(query, filters, sort):
     return [hit.article.pk for hit in results.hits], results.total
 
 
+@pytest.mark.parametrize("candidates", [1000, 5])
 @pytest.mark.parametrize("sort", ["date", "relevance"])
 @pytest.mark.parametrize("query", ["border", "wine", "border talks", "absent"])
-@pytest.mark.parametrize("names", [["person"], ["country"], ["person", "country"]])
-def test_both_plans_find_the_same_articles(corpus, monkeypatch, sort, query, names):
-    filters = {name: corpus[name] for name in names}
+@pytest.mark.parametrize(
+    "names", [["person"], ["country"], ["person", "country"], ["queryset"]]
+)
+def test_both_plans_find_the_same_articles(
+    corpus, monkeypatch, candidates, sort, query, names
+):
+    # With 5 ranking candidates, "border" is ranked in tiers (see backends).
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", candidates)
+    if names == ["queryset"]:  # as the API passes its FilterSet's .qs
+        filters = Article.objects.filter(people__slug=corpus["person"])
+    else:
+        filters = {name: corpus[name] for name in names}
     engine = type(backends.backend())
     monkeypatch.setattr(engine, "by_entity_cost", BY_ENTITY_ALWAYS)
     by_entity = found(query, filters, sort)

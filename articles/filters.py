@@ -36,31 +36,34 @@ class ArticleFilterSet(django_filters.FilterSet):
     )
     person = django_filters.ModelChoiceFilter(
         field_name="people",
+        method="filter_tagged",
         queryset=Person.objects.all(),
         to_field_name="slug",
         **slug_input("Person (slug)"),
     )
     organization = django_filters.ModelChoiceFilter(
         field_name="organizations",
+        method="filter_tagged",
         queryset=Organization.objects.all(),
         to_field_name="slug",
         **slug_input("Organization (slug)"),
     )
     event = django_filters.ModelChoiceFilter(
         field_name="events",
+        method="filter_tagged",
         queryset=Event.objects.all(),
         to_field_name="slug",
         **slug_input("Event (slug)"),
     )
     event_kind = django_filters.ChoiceFilter(
-        field_name="events__kind",
+        method="filter_event_kind",
         choices=Event.Kind.choices,
-        distinct=True,
         label="Event kind",
         empty_label="Any kind",
     )
     topic = django_filters.ModelChoiceFilter(
         field_name="topics",
+        method="filter_tagged",
         queryset=Topic.objects.all(),
         to_field_name="slug",
         **slug_input("Topic (slug)"),
@@ -103,6 +106,32 @@ class ArticleFilterSet(django_filters.FilterSet):
                     data[internal] = data[public]
         super().__init__(data, *args, **kwargs)
 
+    def filter_tagged(self, queryset, name, value):
+        return tagged(queryset, name, value)
+
     def filter_country(self, queryset, name, value):
         # Codes are stored upper-case; URLs use lower-case (/countries/az/).
-        return queryset.filter(countries__code=value.upper())
+        return tagged(queryset, "countries", code=value.upper())
+
+    def filter_event_kind(self, queryset, name, value):
+        return tagged(queryset, "events", kind=value)
+
+
+def tagged(queryset, field_name, entity=None, **entity_lookups):
+    """The articles of `queryset` tagged through `field_name` with `entity`, or
+    with any entity matching `entity_lookups`.
+
+    Written as `id IN (SELECT article_id FROM <tag table> ...)`, not as a join,
+    so that the search can take the ids from the tag table alone
+    (`articles.search.backends.kept_ids`): joining each tag row to its article
+    took 32 ms for the 40,861 articles of one country at 100,000 articles,
+    against 3 ms for the tag rows alone.
+    """
+    field = Article._meta.get_field(field_name)
+    target = field.m2m_reverse_field_name()
+    if entity is not None:
+        lookups = {target: entity}
+    else:
+        lookups = {f"{target}__{key}": value for key, value in entity_lookups.items()}
+    tags = field.remote_field.through.objects.filter(**lookups)
+    return queryset.filter(pk__in=tags.values(field.m2m_field_name()))

@@ -375,14 +375,36 @@ def kept_ids(base):
 
     `base`'s "public" conditions are left out, since the search tables hold
     only articles with the published status (and on PostgreSQL test the time
-    themselves): keeping them would read the article row of every id.
+    themselves): keeping them would read the article row of every id. When
+    what is left is one `id IN (subquery)` (an entity filter: see
+    `articles.filters.tagged`), the subquery alone gives the ids, read from
+    the tag table without joining the article table.
     """
     query = base.order_by().values("pk").query
     query.where.children = [
         node for node in query.where.children if not is_publication_check(node)
     ]
+    if len(query.where.children) == 1 and is_id_subquery(query.where.children[0]):
+        query = query.where.children[0].rhs
     sql, params = query.sql_with_params()
     return sql, list(params)
+
+
+def is_id_subquery(node):
+    """Whether `node` is `<article table>.id IN (<a query>)`."""
+    from django.db.models.lookups import In
+    from django.db.models.sql.query import Query
+
+    from articles.models import Article
+
+    column = getattr(node, "lhs", None)
+    return (
+        type(node) is In
+        and isinstance(node.rhs, Query)
+        and isinstance(column, Col)
+        and column.alias == Article._meta.db_table
+        and column.target.primary_key
+    )
 
 
 def is_publication_check(node):

@@ -177,3 +177,17 @@ def test_sqlite_looks_a_few_filtered_articles_up_in_the_index(corpus, monkeypatc
     monkeypatch.setattr(backends, "BY_ENTITY_LIMIT", 5)
     # Past the limit the filter's articles are not counted further.
     assert lookup not in statements("border", {"person": corpus["person"]})
+
+
+def test_an_entity_filter_takes_the_ids_from_the_tag_table_alone(corpus):
+    from articles.search.backends import kept_ids
+
+    base, _, _ = published_base({"person": corpus["person"]})
+    sql, _params = kept_ids(base)
+    assert '"articles_article_people"' in sql
+    assert 'FROM "articles_article" ' not in sql
+    # Another condition on the article's own columns needs the article table.
+    base, _, _ = published_base({"person": corpus["person"], "language": "en"})
+    sql, _params = kept_ids(base)
+    assert 'FROM "articles_article" ' in sql
+    assert '"articles_article_people"' in sql

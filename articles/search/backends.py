@@ -13,7 +13,7 @@ in the body, and the cost no longer grows with the corpus.
 """
 
 from django.db import connection
-from django.db.models import Count, Window
+from django.db.models import Case, Count, IntegerField, Value, When, Window
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
@@ -52,13 +52,25 @@ def newest_and_total(matches, needed):
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
 
-def tiered(matches, strong, needed):
-    """(the ranked strong matches, then every other match newest first, as far
-    as `needed` positions; the number of all matches)."""
-    newest, total = newest_and_total(matches, needed)
-    seen = set(strong)
-    ordered = list(strong) + [pk for pk in newest if pk not in seen]
-    return ordered[:needed], total
+def ranked_then_newest(matches, ranked, needed):
+    """(those of the `ranked` ids that `matches` holds, in their order, then
+    every other match newest first, as far as `needed` positions; the number
+    of all matches), in one query: the ranked rows sort first, so reading
+    len(ranked) + needed rows takes all of them and enough of the others."""
+    ranked_first = Case(
+        When(pk__in=ranked, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    rows = list(
+        matches.annotate(total=Window(Count("*")), tier=ranked_first)
+        .order_by("tier", *NEWEST)
+        .values_list("pk", "total", "tier")[: len(ranked) + needed]
+    )
+    kept = {pk for pk, _total, tier in rows if tier == 0}
+    ordered = [pk for pk in ranked if pk in kept]
+    ordered += [pk for pk, _total, tier in rows if tier == 1]
+    return ordered[:needed], (rows[0][1] if rows else 0)
 
 
 class SqliteBackend:
@@ -136,12 +148,12 @@ class SqliteBackend:
         indexed, public, kept = self._counts(groups, base if restricted else None)
         few = indexed <= RANK_CANDIDATES
         ranked = self._ranked(FTS_TABLE if few else STRONG_TABLE, groups)
-        if restricted:
+        if restricted and few:
             ranked = in_order(base, ranked)
-            if few:
-                return ranked, len(ranked)
-            by_entity = self.by_entity_first(indexed, kept)
-            return tiered(self.match(base, groups, by_entity), ranked, needed)
+            return ranked, len(ranked)
+        if restricted:
+            matches = self.match(base, groups, self.by_entity_first(indexed, kept))
+            return ranked_then_newest(matches, ranked, needed)
         if not few and len(ranked) < needed:
             seen = set(ranked)
             newest = self._newest_public(groups, needed)

@@ -275,3 +275,19 @@ def test_filter_fields_show_what_was_typed_and_the_blank_form_again(client, publ
     assert 'name="language" value=' not in again
     assert 'class="field-error"' not in again
     assert again.count('name="year"') == blank.count('name="year"') == 1
+
+
+def test_query_count_filtered_past_the_bounds(
+    client, publish, monkeypatch, django_assert_num_queries
+):
+    from articles.search import backends, query
+
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(query, "FACET_SCOPE", 2)
+    tagged_articles(publish, 25, 2)
+    person = PersonFactory._meta.model.objects.order_by("pk").first()
+    # As past the bounds without filters, plus the lookup of the person. On
+    # SQLite the filtered ranked ids and the newest matches come in one query.
+    with django_assert_num_queries(ENGINE_QUERIES + 1 + 2 + 1):
+        response = get(client, q="border talks", person=person.slug)
+    assert b"25 articles found" in response.content

@@ -7,7 +7,9 @@ items. When the database refuses a batch, its items are retried one by one and
 only the one it refuses is reported as failed.
 """
 
+import contextlib
 import datetime
+import gc
 import html
 import json
 import math
@@ -127,8 +129,30 @@ def articles_import(
     }
     results = []
     for start in range(0, len(items), batch_size):
-        results += _import_batch(items[start : start + batch_size], options)
+        with collector_paused():
+            results += _import_batch(items[start : start + batch_size], options)
     return results
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off while the block runs, then back as it was.
+
+    A batch allocates hundreds of thousands of objects (words, tokens, model
+    instances) that live until it ends. Each 700 allocations start a
+    collection, and every few of them one that walks all the process's objects,
+    the name catalog and word caches included: a sixth of the CPU time of an
+    import. Reference counting frees what the batch no longer uses as before;
+    the few cycles it leaves are collected once the collector is back on.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _import_batch(items, options):

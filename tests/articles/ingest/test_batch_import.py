@@ -1,6 +1,7 @@
 """articles_import in batches: the same rows, tags and search entries as one item
 at a time; a refused item reported while the others land; queries per batch."""
 
+import gc
 import re
 
 import pytest
@@ -241,3 +242,37 @@ def test_publishing_a_batch_records_each_transition():
         )
         (version,) = Version.objects.get_for_object(article)
         assert version.revision.user == chief
+
+
+def test_the_cycle_collector_is_off_during_a_batch_and_back_after(monkeypatch):
+    seen = []
+    write = importing._write
+
+    def recording_write(pending, options):
+        seen.append(gc.isenabled())
+        write(pending, options)
+
+    monkeypatch.setattr(importing, "_write", recording_write)
+    assert gc.isenabled()
+    articles_import(items=[seed("visit"), seed("consultations_en")], batch_size=1)
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_the_cycle_collector_comes_back_when_a_batch_raises(monkeypatch):
+    def failing_write(pending, options):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(importing, "_write", failing_write)
+    with pytest.raises(RuntimeError):
+        articles_import(items=[seed("visit")])
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off():
+    gc.disable()
+    try:
+        articles_import(items=[seed("visit")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

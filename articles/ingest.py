@@ -7,7 +7,6 @@ editor instead of being guessed.
 """
 
 import datetime
-import functools
 import html
 import json
 import re
@@ -15,9 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy
-import py3langid
-
+from .language_model import language_identifier
 from .sanitize import sanitize_html
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -647,37 +644,3 @@ def detect_language(text):
     # the whole text on the corpus and the seeds, at a fifth of the cost.
     language, _score = language_identifier().classify(text[:LANGUAGE_SAMPLE])
     return language
-
-
-@functools.cache
-def language_identifier():
-    """py3langid's identifier (its model loads once per process, about 0.7 s),
-    reading its feature table as float32 rows (`_Float32Rows`)."""
-    identifier = py3langid.langid._get_identifier()
-    if getattr(identifier.nb_ptc, "dtype", None) == numpy.float16:
-        identifier.nb_ptc = _Float32Rows(identifier.nb_ptc)
-    return identifier
-
-
-class _Float32Rows:
-    """The model's float16 feature table, read as float32 rows, each converted
-    the first time a text uses it.
-
-    A text's score multiplies float32 counts by the table rows of its features:
-    numpy converts the float16 rows one element at a time for every text, a
-    third of the time of a detection. Rows kept converted give the same float32
-    sums, so the same scores; untouched rows of the converted copy take no
-    memory, and nothing is paid up front.
-    """
-
-    def __init__(self, table):
-        self.table = table
-        self.rows = numpy.empty(table.shape, numpy.float32)
-        self.ready = numpy.zeros(len(table), bool)
-
-    def __getitem__(self, index):
-        missing = index[~self.ready[index]]
-        if len(missing):
-            self.rows[missing] = self.table[missing]
-            self.ready[missing] = True
-        return self.rows[index]

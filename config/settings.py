@@ -152,6 +152,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Files the portal derives and can always derive again (the unpacked language
+# model); safe to delete.
+PORTAL_CACHE_DIR = Path(os.environ.get("PORTAL_CACHE_DIR", BASE_DIR / ".cache"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STORAGES = {

@@ -2,6 +2,7 @@
 
 import io
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -61,15 +62,16 @@ def measure_import(count, out, budget_seconds=60):
         paths = write_items(folder, count)
         started, tagged = time.monotonic(), False
         # On a shared machine the CPU time of this process tells more than the
-        # wall time (on SQLite the database works in this process too).
-        cpu_started = time.process_time()
+        # wall time (on SQLite the database works in this process too), with that
+        # of the process import_articles reads files in.
+        cpu_started = _cpu_seconds()
         deadline = started + budget_seconds
         for first in range(0, len(paths), IMPORT_CHUNK):
             tagged = _import(paths[first : first + IMPORT_CHUNK])
             if time.monotonic() > deadline:
                 break
         seconds = time.monotonic() - started
-        cpu_seconds = time.process_time() - cpu_started
+        cpu_seconds = _cpu_seconds() - cpu_started
     created = Article.objects.filter(pk__gt=before)
     made = created.count()
     # The benchmark leaves the corpus as it found it.
@@ -85,6 +87,12 @@ def measure_import(count, out, budget_seconds=60):
         "cpu_seconds": round(cpu_seconds, 2),
         "articles_per_cpu_second": _per_second(made, cpu_seconds),
     }
+
+
+def _cpu_seconds():
+    """CPU time of this process and of its children that have ended."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _per_second(count, seconds):

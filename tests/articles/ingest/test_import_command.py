@@ -1,6 +1,8 @@
 """manage.py import_articles: folders, progress, summary, exit status, --tag."""
 
 import datetime
+import os
+import re
 import shutil
 from io import StringIO
 
@@ -8,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles.management.commands import import_articles
 from articles.models import Article
 from tests.factories import chief_editor, editor
 
@@ -93,3 +96,54 @@ def test_tag_option_applies_suggested_tags():
     assert (
         article.people.count() == 1
     )  # the known minister; new names wait for an editor
+
+
+@pytest.fixture
+def many_files(tmp_path):
+    """Twelve files: the seeds, a re-read seed (a duplicate), a binary file, and
+    generated items, so a run spans several reading tasks and batches."""
+    for name in SEED_FILES.values():
+        shutil.copy(seeds_dir() / name, tmp_path / name)
+    shutil.copy(seed_path("visit"), tmp_path / "visit-again.txt")
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x00binary")
+    for n in range(5):
+        words = " ".join(f"word{n}x{i}" for i in range(60))
+        text = f"Generated item {n} on talks\n\nA lead about {words}.\n\n{words}."
+        (tmp_path / f"generated-{n}.txt").write_text(text, "utf-8")
+    return tmp_path
+
+
+def numbers_out(out):
+    """The progress lines without the article ids, which differ between runs."""
+    return re.sub(r"#\d+", "#", out)
+
+
+PIDS_FILE = None  # where recording_read_chunk notes the process it ran in
+
+
+def recording_read_chunk(chunk):
+    with open(PIDS_FILE, "a", encoding="utf-8") as pids:
+        pids.write(f"{os.getpid()}\n")
+    return [import_articles._read(numbered) for numbered in chunk]
+
+
+def test_reading_ahead_in_other_processes_imports_as_reading_here(
+    many_files, monkeypatch, tmp_path
+):
+    here = run(str(many_files), "--language", "en")
+    Article.objects.all().delete()
+    monkeypatch.setattr(import_articles, "READ_CHUNK", 2)
+    monkeypatch.setattr(import_articles, "READ_AHEAD", 1)
+    monkeypatch.setattr(import_articles, "READ_AHEAD_FROM", 4)
+    monkeypatch.setattr(import_articles, "BATCH_SIZE", 3)
+    monkeypatch.setattr(import_articles, "_read_chunk", recording_read_chunk)
+    monkeypatch.setitem(globals(), "PIDS_FILE", tmp_path / "pids.txt")
+    ahead = run(str(many_files), "--language", "en")
+    pids = (tmp_path / "pids.txt").read_text().split()
+    assert len(pids) == 6  # 12 files, 2 per task
+    assert str(os.getpid()) not in pids
+    assert numbers_out(ahead[0]) == numbers_out(here[0])
+    assert ahead[1] == here[1] and str(ahead[2]) == str(here[2])
+    assert "[12/12]" in ahead[0]
+    assert "10 created, 1 duplicate(s)" in ahead[0]
+    assert Article.objects.count() == 10

@@ -13,6 +13,7 @@ from django.db import connections
 
 from articles.importing import BATCH_SIZE, ImportResult, articles_import
 from articles.ingest import TEXT_SUFFIXES, IngestError, read_path
+from articles.language_model import language_identifier
 
 
 class Command(BaseCommand):
@@ -169,6 +170,9 @@ def _reads(files):
     if len(files) < READ_AHEAD_FROM:
         yield from map(_read, numbered)
         return
+    # Loaded here, the readers inherit the model instead of each loading it
+    # (and, on the first run on a machine, each unpacking it).
+    language_identifier()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(READERS, context, initializer=_forget_connections)
     try:

@@ -1,19 +1,19 @@
 """manage.py import_articles PATH... [--publish] [--source] [--language] [--tag]"""
 
-import multiprocessing
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
 from articles.importing import BATCH_SIZE, ImportResult, articles_import
 from articles.ingest import TEXT_SUFFIXES, IngestError, read_path
 from articles.language_model import language_identifier
+from articles.tagging import name_catalog
+from articles.workers import forked_pool
 
 
 class Command(BaseCommand):
@@ -46,7 +46,9 @@ class Command(BaseCommand):
             )
         files = self._files(options["paths"])
         results = []
-        for group in _groups(_reads(files)):
+        # The name catalog is built while the first files are read.
+        meanwhile = name_catalog if options["tag"] else None
+        for group in _groups(_reads(files, meanwhile)):
             results += self._import_group(group, len(files), user, options)
         self._summary(results)
         if any(not result.ok for result in results):
@@ -159,42 +161,41 @@ def _read_chunk(chunk):
     return [_read(numbered) for numbered in chunk]
 
 
-def _reads(files):
+def _reads(files, meanwhile=None):
     """A _Read per file, in order.
 
     Reading (decoding, extraction, language detection) needs no database and is a
     fifth of an import's work. For many files, READERS processes read them: the
     first batch in half the time, and the next ones while this process writes.
+    `meanwhile()`, if given, runs here while the first files are read.
     """
     numbered = list(enumerate(files, start=1))
     if len(files) < READ_AHEAD_FROM:
+        if meanwhile is not None:
+            meanwhile()
         yield from map(_read, numbered)
         return
     # Loaded here, the readers inherit the model instead of each loading it
     # (and, on the first run on a machine, each unpacking it).
     language_identifier()
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(READERS, context, initializer=_forget_connections)
+    chunks = (
+        numbered[start : start + READ_CHUNK]
+        for start in range(0, len(numbered), READ_CHUNK)
+    )
+    pool = forked_pool(READERS)
     try:
-        pending = deque()
-        for start in range(0, len(numbered), READ_CHUNK):
-            chunk = numbered[start : start + READ_CHUNK]
-            pending.append(pool.submit(_read_chunk, chunk))
-            if len(pending) > READ_AHEAD:
-                yield from pending.popleft().result()
+        pending = deque(
+            pool.submit(_read_chunk, chunk) for chunk in islice(chunks, READ_AHEAD)
+        )
+        if meanwhile is not None:
+            meanwhile()
         while pending:
             yield from pending.popleft().result()
+            for chunk in islice(chunks, 1):
+                pending.append(pool.submit(_read_chunk, chunk))
     finally:
         # An import that stops early does not wait for files it will not use.
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _forget_connections():
-    """In the reading process: drop the database connections inherited from this
-    one without closing them (closing would end this process's sessions); it
-    never opens one."""
-    for connection in connections.all(initialized_only=True):
-        connection.connection = None
 
 
 def _groups(reads):

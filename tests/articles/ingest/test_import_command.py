@@ -147,3 +147,17 @@ def test_reading_ahead_in_other_processes_imports_as_reading_here(
     assert "[12/12]" in ahead[0]
     assert "10 created, 1 duplicate(s)" in ahead[0]
     assert Article.objects.count() == 10
+
+
+@pytest.mark.parametrize("ahead_from", [4, 1000])
+def test_meanwhile_runs_before_the_first_file_is_handed_over(
+    many_files, monkeypatch, ahead_from
+):
+    monkeypatch.setattr(import_articles, "READ_CHUNK", 2)
+    monkeypatch.setattr(import_articles, "READ_AHEAD_FROM", ahead_from)
+    files = sorted(many_files.iterdir())
+    events = []
+    reads = import_articles._reads(files, meanwhile=lambda: events.append("meanwhile"))
+    for read in reads:
+        events.append(read.number)
+    assert events == ["meanwhile", *range(1, len(files) + 1)]

@@ -104,23 +104,33 @@ _folded = {}
 
 
 def tokenize(text, zone="body"):
-    if len(_folded) > 200_000:
-        _folded.clear()
     # List comprehensions over the whole text: a loop with a call per word
     # costs a seventh more.
     matches = list(WORD_RE.finditer(text or ""))
     words = [match[0] for match in matches]
+    return [
+        Token(word, key, zone, match.start())
+        for word, key, match in zip(words, _keys(words), matches, strict=True)
+        if key
+    ]
+
+
+def word_keys(text):
+    """The keys of the words of `text`, as its tokens have them (no positions:
+    names and phrases are matched by their keys alone)."""
+    return [key for key in _keys(WORD_RE.findall(text or "")) if key]
+
+
+def _keys(words):
+    if len(_folded) > 200_000:
+        _folded.clear()
     keys = [_folded.get(word) for word in words]
     if None in keys:
         for position, key in enumerate(keys):
             if key is None:
                 word = words[position]
                 keys[position] = _folded[word] = fold(word)
-    return [
-        Token(word, key, zone, match.start())
-        for word, key, match in zip(words, keys, matches, strict=True)
-        if key
-    ]
+    return keys
 
 
 @dataclass
@@ -229,7 +239,7 @@ class NameCatalog:
         if ACRONYM_RE.fullmatch(original):
             name = Name(kind, entity, (original,), original, acronym=True)
         else:
-            keys = tuple(token.key for token in tokenize(original))
+            keys = tuple(word_keys(original))
             name = Name(kind, entity, keys, original)
         if name.keys:
             node = self.root.setdefault(name.keys[0], _Node())
@@ -385,7 +395,7 @@ def surname_index(people):
     index = defaultdict(set)
     for person in people:
         for name in person.all_names():
-            keys = [token.key for token in tokenize(name)]
+            keys = word_keys(name)
             if len(keys) >= 2 and len(keys[-1]) >= 4:
                 index[keys[-1]].add(person)
     return dict(index)
@@ -394,7 +404,7 @@ def surname_index(people):
 def _given_names(person):
     keys = set()
     for name in person.all_names():
-        keys.update(token.key for token in tokenize(name)[:-1])
+        keys.update(word_keys(name)[:-1])
     return keys | HONORIFICS
 
 
@@ -814,7 +824,7 @@ class TextKeys:
 
 @functools.lru_cache(maxsize=10_000)
 def _phrase_keys(phrase):
-    return " ".join(token.key for token in tokenize(phrase))
+    return " ".join(word_keys(phrase))
 
 
 def suggest_events(article, tokens, suggestions, events):
@@ -895,7 +905,7 @@ def suggest_new_people(article, tokens, mentions, catalog):
             if len(proposals) >= MAX_NEW_PEOPLE:
                 return proposals
             name = match.group("name")
-            keys = tuple(token.key for token in tokenize(name))
+            keys = tuple(word_keys(name))
             if keys in seen or _is_known(keys, catalog):
                 continue
             seen.add(keys)

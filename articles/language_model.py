@@ -112,9 +112,7 @@ def _stdlib_array(values):
 
 def _identifier(parts):
     ptc, pc, classes, nextmove, row, output = parts
-    return LanguageIdentifier(
-        ptc, pc, classes, nextmove, output.tolist(), tk_row=row
-    )
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output.tolist(), tk_row=row)
 
 
 class Float32Rows:

@@ -1,6 +1,6 @@
 """Work handed to other processes of this machine: forked, so they start with
-what this process has loaded (settings, the language model, the name catalog)
-and need no set-up of their own."""
+what this process has loaded (settings, the language model) and need no set-up
+of their own."""
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
@@ -8,21 +8,13 @@ from concurrent.futures import ProcessPoolExecutor
 from django.db import connections
 
 
-def forked_pool(workers, initializer=None, initargs=()):
-    """A pool of `workers` forked processes; `initializer(*initargs)` runs in
-    each (with fork, `initargs` are inherited, not copied through a pipe)."""
+def forked_pool(workers):
+    """A pool of `workers` forked processes, for work that needs no database."""
     return ProcessPoolExecutor(
         workers,
         multiprocessing.get_context("fork"),
-        initializer=_start,
-        initargs=(initializer, initargs),
+        initializer=_forget_connections,
     )
-
-
-def _start(initializer, initargs):
-    _forget_connections()
-    if initializer is not None:
-        initializer(*initargs)
 
 
 def _forget_connections():

@@ -93,7 +93,11 @@ def _pages(rows):
 def _import(imported, index):
     if imported.get("available"):
         cpu = imported.get("cpu_seconds")
-        cpu_note = f", {cpu} s CPU in the benchmark process and its reading process" if cpu is not None else ""
+        cpu_note = (
+            f", {cpu} s CPU in the benchmark process and its reading process"
+            if cpu is not None
+            else ""
+        )
         tags_note = ", tags applied" if imported["with_tag_suggestions"] else ""
         rate = (
             f"{imported['articles_per_second']} articles/s "

@@ -1,8 +1,8 @@
 """manage.py import_articles PATH... [--publish] [--source] [--language] [--tag]"""
 
 from collections import deque
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

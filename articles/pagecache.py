@@ -22,6 +22,7 @@ a nonce in the header always matches the nonce in the body. The security
 middleware runs outside it and adds HSTS and the other headers to every answer.
 """
 
+import datetime
 import functools
 import hashlib
 import logging
@@ -29,10 +30,11 @@ import math
 import os
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -63,47 +65,119 @@ def cache_seconds():
 
 
 def new_generation():
-    """Make every stored page unreachable (a new random token)."""
+    """Make every stored page unreachable (a new random token).
+
+    The token is stored with the next scheduled publication as of now, read
+    here, after the write: the first page of the new generation, in any process,
+    then knows how long it may be kept without a query of its own.
+    """
     try:
-        _store_generation(uuid.uuid4().hex)
+        _store_generation(Generation(uuid.uuid4().hex, *_schedule_now()))
     except Exception:
         # The write itself succeeded; pages then live at most PORTAL_CACHE_SECONDS.
         logger.exception("Could not start a new page cache generation")
 
 
+@dataclass(frozen=True)
+class Generation:
+    token: str
+    # When `upcoming` was read and what it was (epoch seconds, None when no
+    # article was scheduled); `since` is None when it was not read.
+    since: float | None = None
+    upcoming: float | None = None
+
+    def upcoming_at(self, now):
+        """(known, the next publication after `now`): known when noted for it."""
+        stamp = now.timestamp()
+        if self.since is None or stamp < self.since:
+            return False, None
+        if self.upcoming is None:
+            return True, None
+        if self.upcoming <= stamp:
+            return False, None
+        return True, datetime.datetime.fromtimestamp(self.upcoming, datetime.UTC)
+
+
+def _schedule_now():
+    """(now, the first publication after now) in epoch seconds, or (None, None)
+    when the articles cannot be read (tables being rebuilt by migrate or flush)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        return None, None  # a failed read would break the open transaction
+    now = timezone.now()
+    try:
+        upcoming = _first_publication_after(now)
+    except DatabaseError:
+        return None, None
+    return now.timestamp(), upcoming.timestamp() if upcoming else None
+
+
 def current_generation():
     """The current token; a random new one when there is none yet (a restart, an
     eviction), so pages stored before can never be mistaken for current ones."""
-    token = _read_generation()
-    if token is None:
-        token = uuid.uuid4().hex
-        _store_generation(token)
+    generation = _read_generation()
+    if generation is None:
+        _store_generation(Generation(uuid.uuid4().hex))
         # Another process may have stored its own just before: one wins for all.
-        token = _read_generation() or token
-    return token
+        generation = _read_generation()
+    if generation is None:
+        return uuid.uuid4().hex  # nowhere to keep it: this request's own
+    if generation.token not in _noted:
+        if len(_noted) >= 8:
+            _noted.clear()
+        _noted[generation.token] = generation
+    return generation.token
+
+
+# token -> Generation, as this process last read it (a new token replaces the
+# old entry: at most a few are kept).
+_noted = {}
 
 
 def _read_generation():
     path = generation_file()
     if path is None:
-        return cache.get(GENERATION_KEY)
+        return _parsed(cache.get(GENERATION_KEY))
     try:
         with open(path, encoding="ascii") as handle:
-            token = handle.read(64)
+            return _parsed(handle.read(128))
     except (FileNotFoundError, UnicodeDecodeError):
         return None
-    return token if TOKEN.fullmatch(token) else None
 
 
-def _store_generation(token):
+def _parsed(stored):
+    """A Generation from its stored text ("token since upcoming", "-" for None),
+    or None for anything else."""
+    if not isinstance(stored, str):
+        return None
+    token, *times = stored.split(" ")
+    if not TOKEN.fullmatch(token) or len(times) not in (0, 2):
+        return None
+    try:
+        since, upcoming = [None if t == "-" else float(t) for t in times] or (
+            None,
+            None,
+        )
+    except ValueError:
+        return None
+    return Generation(token, since, upcoming)
+
+
+def _stored_text(generation):
+    times = [generation.since, generation.upcoming]
+    return " ".join([generation.token] + ["-" if t is None else repr(t) for t in times])
+
+
+def _store_generation(generation):
     # Two processes storing at once is harmless: either token is a new one.
+    text = _stored_text(generation)
     path = generation_file()
     if path is None:
-        cache.set(GENERATION_KEY, token, timeout=None)
+        cache.set(GENERATION_KEY, text, timeout=None)
         return
-    written = f"{path}.{token}"
+    written = f"{path}.{generation.token}"
     with open(written, "w", encoding="ascii") as handle:
-        handle.write(token)
+        handle.write(text)
     os.replace(written, path)  # readers see the old token or the new, never half
 
 
@@ -173,21 +247,31 @@ def next_publication(generation, now):
 
     Remembered per generation: scheduling or rescheduling an article is a write,
     which starts a new generation, so the remembered time can only go stale by
-    passing, and then it is read again.
+    passing, and then it is read again. A generation started by a write comes
+    with the time read then (`new_generation`): no query until it passes.
     """
+    noted = _noted.get(generation)
+    if noted is not None:
+        known, upcoming = noted.upcoming_at(now)
+        if known:
+            return upcoming
     key = f"{PREFIX}:{generation}:next-publication"
     remembered = cache.get(key)
     if remembered is not None:
         since, upcoming = remembered
         if since <= now and (upcoming is None or upcoming > now):
             return upcoming
-    from .models import Article
-
-    upcoming = Article.objects.filter(
-        status=Article.Status.PUBLISHED, published_at__gt=now
-    ).aggregate(first=Min("published_at"))["first"]
+    upcoming = _first_publication_after(now)
     cache.set(key, (now, upcoming), timeout=cache_seconds())
     return upcoming
+
+
+def _first_publication_after(now):
+    from .models import Article
+
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    upcoming = published.filter(published_at__gt=now)
+    return upcoming.aggregate(first=Min("published_at"))["first"]
 
 
 # -- Requests and responses -------------------------------------------------

@@ -446,3 +446,99 @@ def test_the_redis_backend_stores_and_invalidates(client, world, redis_cache):
     world.minister.full_name = "Farid Kerimov"
     entity_save(entity=world.minister)
     assert b"Farid Kerimov" in client.get(url).content
+
+
+def counting_schedule_reads(monkeypatch):
+    """A list that grows by one at each read of the next scheduled publication."""
+    reads = []
+    first_after = pagecache._first_publication_after
+
+    def counted(now):
+        reads.append(now)
+        return first_after(now)
+
+    monkeypatch.setattr(pagecache, "_first_publication_after", counted)
+    return reads
+
+
+def test_a_write_notes_the_next_publication_with_its_generation(world, monkeypatch):
+    start = timezone.now()
+    scheduled = PublishedArticleFactory(title="Later", published_at=start + HOUR)
+    reads = counting_schedule_reads(monkeypatch)
+    pagecache.new_generation()
+    assert len(reads) == 1  # read once, by the write's new generation
+    token = pagecache.current_generation()
+    upcoming = pagecache.next_publication(token, timezone.now())
+    assert upcoming == scheduled.published_at
+    assert len(reads) == 1
+    # The same generation as another process reads it from the shared file.
+    pagecache._noted.clear()
+    assert pagecache.current_generation() == token
+    assert pagecache.next_publication(token, timezone.now()) == upcoming
+    assert len(reads) == 1
+    # Once that time has passed, the next one is read again.
+    later = start + 2 * HOUR
+    after_that = pagecache.next_publication(token, later)
+    assert after_that is None or after_that > later
+    assert len(reads) == 2
+
+
+def at(seconds):
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+
+
+def test_what_a_noted_generation_tells_of_the_schedule():
+    none_scheduled = pagecache.Generation("a" * 32, since=100.0, upcoming=None)
+    assert none_scheduled.upcoming_at(at(5000)) == (True, None)
+    assert none_scheduled.upcoming_at(at(99)) == (False, None)  # before it was read
+    scheduled = pagecache.Generation("a" * 32, since=100.0, upcoming=200.5)
+    assert scheduled.upcoming_at(at(150)) == (True, at(200.5))
+    assert scheduled.upcoming_at(at(200.5)) == (False, None)  # passed: read again
+    assert pagecache.Generation("a" * 32).upcoming_at(at(150)) == (False, None)
+
+
+def test_a_generation_started_without_a_write_reads_the_schedule_once(
+    world, monkeypatch, settings
+):
+    Path(settings.PORTAL_CACHE_GENERATION_FILE).unlink(missing_ok=True)
+    reads = counting_schedule_reads(monkeypatch)
+    token = pagecache.current_generation()  # none stored: a new one, no schedule
+    now = timezone.now()
+    upcoming = pagecache.next_publication(token, now)
+    assert upcoming > now
+    assert pagecache.next_publication(token, now) == upcoming
+    assert len(reads) == 1
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "not a token",
+        "0" * 31,
+        f"{'a' * 32} 12.5",
+        f"{'a' * 32} x -",
+        "a" * 32 + "\n",
+    ],
+)
+def test_a_damaged_generation_record_gives_a_new_token(settings, stored):
+    path = Path(settings.PORTAL_CACHE_GENERATION_FILE)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_text(stored, "ascii")
+    token = pagecache.current_generation()
+    assert re.fullmatch(r"[0-9a-f]{32}", token) and token != "a" * 32
+    assert pagecache.current_generation() == token
+
+
+def test_the_first_filtered_search_after_a_write_reads_no_schedule(
+    client, world, monkeypatch
+):
+    url = "/search/?q=consultations&country=nl"
+    client.get(url)
+    world.minister.full_name = "Farid Kerimov"
+    entity_save(entity=world.minister)  # commits: a new generation
+    reads = counting_schedule_reads(monkeypatch)
+    response, queries = get_counted(client, url)
+    assert response.status_code == 200
+    assert reads == []
+    assert queries <= 8

@@ -154,13 +154,19 @@ def _parsed(stored):
     if not TOKEN.fullmatch(token) or len(times) not in (0, 2):
         return None
     try:
-        since, upcoming = [None if t == "-" else float(t) for t in times] or (
-            None,
-            None,
-        )
+        since, upcoming = [_seconds(t) for t in times] if times else (None, None)
     except ValueError:
         return None
     return Generation(token, since, upcoming)
+
+
+def _seconds(text):
+    if text == "-":
+        return None
+    seconds = float(text)
+    if not math.isfinite(seconds):
+        raise ValueError(f"not a time: {text}")
+    return seconds
 
 
 def _stored_text(generation):

@@ -518,6 +518,7 @@ def test_a_generation_started_without_a_write_reads_the_schedule_once(
         "0" * 31,
         f"{'a' * 32} 12.5",
         f"{'a' * 32} x -",
+        f"{'a' * 32} nan -",
         "a" * 32 + "\n",
     ],
 )

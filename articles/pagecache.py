@@ -80,6 +80,9 @@ def new_generation():
 
 @dataclass(frozen=True)
 class Generation:
+    """A content generation as stored: its token and, when the write that
+    started it read it, the next scheduled publication."""
+
     token: str
     # When `upcoming` was read and what it was (epoch seconds, None when no
     # article was scheduled); `since` is None when it was not read.

@@ -38,7 +38,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .cache
 
 # Benchmarks: a fresh database per engine, a synthetic corpus, then every measure.
 # Results land in benchmarks/out/ (JSON + Markdown per engine).

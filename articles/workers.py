@@ -8,6 +8,11 @@ from concurrent.futures import ProcessPoolExecutor
 from django.db import connections
 
 
+def can_fork():
+    """Whether this platform starts processes by forking (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def forked_pool(workers):
     """A pool of `workers` forked processes, for work that needs no database."""
     return ProcessPoolExecutor(

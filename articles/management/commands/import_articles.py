@@ -13,7 +13,7 @@ from articles.importing import BATCH_SIZE, ImportResult, articles_import
 from articles.ingest import TEXT_SUFFIXES, IngestError, read_path
 from articles.language_model import language_identifier
 from articles.tagging import name_catalog
-from articles.workers import forked_pool
+from articles.workers import can_fork, forked_pool
 
 
 class Command(BaseCommand):
@@ -170,7 +170,7 @@ def _reads(files, meanwhile=None):
     `meanwhile()`, if given, runs here while the first files are read.
     """
     numbered = list(enumerate(files, start=1))
-    if len(files) < READ_AHEAD_FROM:
+    if len(files) < READ_AHEAD_FROM or not can_fork():
         if meanwhile is not None:
             meanwhile()
         yield from map(_read, numbered)

@@ -161,3 +161,14 @@ def test_meanwhile_runs_before_the_first_file_is_handed_over(
     for read in reads:
         events.append(read.number)
     assert events == ["meanwhile", *range(1, len(files) + 1)]
+
+
+def test_without_fork_the_files_are_read_here(many_files, monkeypatch, tmp_path):
+    monkeypatch.setattr(import_articles, "READ_CHUNK", 2)
+    monkeypatch.setattr(import_articles, "READ_AHEAD_FROM", 4)
+    monkeypatch.setattr(import_articles, "can_fork", lambda: False)
+    monkeypatch.setattr(import_articles, "_read_chunk", recording_read_chunk)
+    monkeypatch.setitem(globals(), "PIDS_FILE", tmp_path / "pids.txt")
+    out, _err, _error = run(str(many_files), "--language", "en")
+    assert "10 created, 1 duplicate(s)" in out
+    assert not (tmp_path / "pids.txt").exists()  # no reading process was used

@@ -141,8 +141,8 @@ def collector_paused():
     A batch allocates hundreds of thousands of objects (words, tokens, model
     instances) that live until it ends. Each 700 allocations start a
     collection, and every few of them one that walks all the process's objects,
-    the name catalog and word caches included: a sixth of the CPU time of an
-    import. Reference counting frees what the batch no longer uses as before;
+    the name catalog and word caches included: an eighth of the CPU time of
+    an import. Reference counting frees what the batch no longer uses as before;
     the few cycles it leaves are collected once the collector is back on.
     """
     if not gc.isenabled():

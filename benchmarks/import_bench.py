@@ -63,7 +63,7 @@ def measure_import(count, out, budget_seconds=60):
         started, tagged = time.monotonic(), False
         # On a shared machine the CPU time of this process tells more than the
         # wall time (on SQLite the database works in this process too), with that
-        # of the process import_articles reads files in.
+        # of the processes import_articles reads files in.
         cpu_started = _cpu_seconds()
         deadline = started + budget_seconds
         for first in range(0, len(paths), IMPORT_CHUNK):

@@ -145,9 +145,9 @@ class SqliteBackend:
         index answers alone (it holds only articles with the published status),
         less the matches scheduled for later.
         """
-        indexed, public, kept = self._counts(groups, base if restricted else None)
+        counted = self._counts_and_ranked(groups, base if restricted else None)
+        indexed, public, kept, ranked = counted
         few = indexed <= RANK_CANDIDATES
-        ranked = self._ranked(FTS_TABLE if few else STRONG_TABLE, groups)
         if restricted and few:
             ranked = in_order(base, ranked)
             return ranked, len(ranked)
@@ -176,7 +176,41 @@ class SqliteBackend:
 
     def _counts(self, groups, base=None):
         """(matches in the index, those of them that are public, the articles
-        of `base` up to BY_ENTITY_LIMIT + 1 or None without it), one query.
+        of `base` up to BY_ENTITY_LIMIT + 1 or None without it), one query."""
+        sql, params = self._counts_sql(groups, base)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            indexed, scheduled, kept = cursor.fetchone()
+        return indexed, indexed - scheduled, kept
+
+    def _counts_and_ranked(self, groups, base=None):
+        """`_counts`, then the ids ranked as `search` needs them: every match
+        when there are at most RANK_CANDIDATES, else the best of the strong
+        fields; one query.
+
+        SQLite runs a subquery that does not depend on the row only when it is
+        reached, so only one of the two tables is ranked. The subquery's ORDER
+        BY with LIMIT keeps it from being merged into the aggregate, which
+        therefore reads its ids in rank order.
+        """
+        counts, count_params = self._counts_sql(groups, base)
+        every, every_params = self._ranked_sql(FTS_TABLE, groups)
+        strong, strong_params = self._ranked_sql(STRONG_TABLE, groups)
+        sql = (
+            f"SELECT indexed, scheduled, kept, CASE WHEN indexed <= %s "
+            f"THEN (SELECT group_concat(rowid) FROM ({every})) "
+            f"ELSE (SELECT group_concat(rowid) FROM ({strong})) END "
+            f"FROM ({counts}) AS counted"
+        )
+        params = [RANK_CANDIDATES, *every_params, *strong_params, *count_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            indexed, scheduled, kept, ranked = cursor.fetchone()
+        ranked = [int(pk) for pk in ranked.split(",")] if ranked else []
+        return indexed, indexed - scheduled, kept, ranked
+
+    def _counts_sql(self, groups, base):
+        """The statement of `_counts` and its parameters.
 
         `+id` makes SQLite start from the few articles not yet public and look
         them up in the match list, instead of reading every match's row.
@@ -187,29 +221,29 @@ class SqliteBackend:
             sql, kept_params = kept_ids(base)
             kept = f"(SELECT count(*) FROM ({sql} LIMIT {BY_ENTITY_LIMIT + 1}))"
         sql = (
-            f"SELECT (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s), "
-            "(SELECT count(*) FROM articles_article WHERE status = %s "
+            f"SELECT (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+            "AS indexed, (SELECT count(*) FROM articles_article WHERE status = %s "
             f"AND published_at > %s AND +id IN (SELECT rowid FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s)), {kept}"
+            f"WHERE {FTS_TABLE} MATCH %s)) AS scheduled, {kept} AS kept"
         )
-        params = [expression, *self._scheduled_params(), expression, *kept_params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            indexed, scheduled, kept = cursor.fetchone()
-        return indexed, indexed - scheduled, kept
+        return sql, [expression, *self._scheduled_params(), expression, *kept_params]
 
-    def _ranked(self, table, groups):
-        # FTS5 alone, ordered by its `rank` column: joining inside the MATCH
-        # query makes SQLite re-run the match per row. NOT IN only drops rows.
+    def _ranked_sql(self, table, groups):
+        """The best RANK_CANDIDATES public matches in `table`, by rank.
+
+        FTS5 alone, ordered by its `rank` column: joining inside the MATCH
+        query makes SQLite re-run the match per row. NOT IN only drops rows.
+        """
         sql = (
             f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid NOT IN "
             "(SELECT id FROM articles_article WHERE status = %s AND published_at > %s) "
             "ORDER BY rank LIMIT %s"
         )
-        params = [self.expression(groups), *self._scheduled_params(), RANK_CANDIDATES]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+        return sql, [
+            self.expression(groups),
+            *self._scheduled_params(),
+            RANK_CANDIDATES,
+        ]
 
     def _newest_public(self, groups, limit):
         # The (status, published_at) index alone, newest first: `+id` keeps
@@ -269,11 +303,9 @@ class PostgresBackend:
 
     def search(self, base, groups, needed, restricted):
         """(ids in rank order, at least `needed` of them if there are; total)."""
-        indexed, public = self._counts(groups, restricted)
+        indexed, public, ranked = self._counts_and_ranked(base, groups, restricted)
         if indexed <= RANK_CANDIDATES:
-            ranked = self._ranked(DOCUMENTS, "vector", base, groups, restricted)
             return ranked, len(ranked)
-        ranked = self._ranked(STRONG, "strong", base, groups, restricted)
         if not restricted and len(ranked) >= needed:
             return ranked[:needed], public
         newest, total = self.newest(base, groups, needed, restricted)
@@ -296,8 +328,33 @@ class PostgresBackend:
         )
         return sql, [*params, needed]
 
-    def _counts(self, groups, restricted):
-        """(matches in the index, those of them public now), one query.
+    def _counts_and_ranked(self, base, groups, restricted):
+        """(matches in the index, those of them public now, the ranked ids):
+        every public match ranked when there are at most RANK_CANDIDATES,
+        else the best RANK_CANDIDATES of the strong fields; one query.
+
+        PostgreSQL runs a subquery that does not depend on the row (an
+        InitPlan) only when its value is first needed, so only the branch the
+        count chooses is ranked.
+        """
+        counts, count_params = self._counts_sql(groups, restricted)
+        every, every_params = self._ranked_sql(
+            DOCUMENTS, "vector", base, groups, restricted
+        )
+        strong, strong_params = self._ranked_sql(
+            STRONG, "strong", base, groups, restricted
+        )
+        sql = (
+            "SELECT indexed, public, CASE WHEN indexed <= %s "
+            f"THEN ARRAY({every}) ELSE ARRAY({strong}) END FROM ({counts}) AS counted"
+        )
+        params = [RANK_CANDIDATES, *every_params, *strong_params, *count_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+
+    def _counts_sql(self, groups, restricted):
+        """The statement counting (matches in the index, those public now).
 
         A filtered search takes its total from the filtered matches and only
         needs to know whether the word has more than RANK_CANDIDATES matches:
@@ -310,29 +367,25 @@ class PostgresBackend:
             sql = (
                 f"WITH word AS MATERIALIZED (SELECT FROM {DOCUMENTS} "
                 "WHERE vector @@ to_tsquery('simple', %s)) "
-                "SELECT count(*), NULL FROM (SELECT FROM word LIMIT %s) AS head"
+                "SELECT count(*) AS indexed, NULL AS public "
+                "FROM (SELECT FROM word LIMIT %s) AS head"
             )
-            params = [query, RANK_CANDIDATES + 1]
-        else:
-            sql = (
-                "SELECT count(*), count(*) FILTER (WHERE published_at <= %s) "
-                f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s)"
-            )
-            params = [timezone.now(), query]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
+            return sql, [query, RANK_CANDIDATES + 1]
+        sql = (
+            "SELECT count(*) AS indexed, "
+            "count(*) FILTER (WHERE published_at <= %s) AS public "
+            f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s)"
+        )
+        return sql, [timezone.now(), query]
 
-    def _ranked(self, table, field, base, groups, restricted):
+    def _ranked_sql(self, table, field, base, groups, restricted):
         """The best RANK_CANDIDATES public matches of `field`, in rank order."""
         found, params = self._found(table, field, base, groups, restricted, rank=True)
         sql = (
             f"{found} SELECT article_id FROM found "
             "ORDER BY rank DESC, published_at DESC, article_id DESC LIMIT %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, RANK_CANDIDATES])
-            return [row[0] for row in cursor.fetchall()]
+        return sql, [*params, RANK_CANDIDATES]
 
     def _found(self, table, field, base, groups, restricted, rank=False):
         """`WITH ... found AS (...)`: the public matches of `field` in `table`

@@ -42,10 +42,10 @@ def content(request, db):
 # agreements, topics and the other-language versions of their stories.
 ARTICLE_ROWS = 3
 
-# The engine's own queries: the number of matches, the ranked ids, the facet
-# keys of the matches, then the names of the values shown. The page's articles
+# The engine's own queries: the number of matches with the ranked ids, the
+# facet keys of the matches, then the names of the values shown. The page's articles
 # are then read with ARTICLE_ROWS, from the queryset the API hands the engine.
-SEARCH_ENGINE = 4
+SEARCH_ENGINE = 3
 
 # Queries past the COUNT, which a list runs only when its first page is full
 # (a shorter first page is the whole list and counts itself).

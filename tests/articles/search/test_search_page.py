@@ -139,8 +139,8 @@ def test_query_count_does_not_grow(
     client, publish, count, tags_each, django_assert_num_queries
 ):
     tagged_articles(publish, count, tags_each)
-    # The search engine: the number of matches; the ranked ids; the facet keys
-    # of the matches, then the names of the values shown. The page: its
+    # The search engine: the number of matches and the ranked ids (one query);
+    # the facet keys of the matches, then the names of the values shown. The page: its
     # articles with their source; the cards' tags.
     with django_assert_num_queries(ENGINE_QUERIES + 2):
         response = get(client, q="border talks")
@@ -148,7 +148,7 @@ def test_query_count_does_not_grow(
 
 
 # What search_articles() costs for a query with hits (see the test above).
-ENGINE_QUERIES = 4
+ENGINE_QUERIES = 3
 
 
 def filtered():
@@ -235,8 +235,9 @@ def test_query_count_past_the_bounds(
     monkeypatch.setattr(backends, "RANK_CANDIDATES", 2)
     monkeypatch.setattr(query, "FACET_SCOPE", 2)
     tagged_articles(publish, 25, 2)
-    # The number of matches; the strong fields ranked; the newest matches (with
-    # the count of all on PostgreSQL); the facets; the page's articles and tags.
+    # The number of matches with the strong fields ranked; the newest matches
+    # (with the count of all on PostgreSQL); the facets; the page's articles
+    # and tags.
     with django_assert_num_queries(ENGINE_QUERIES + 1 + 2):
         response = get(client, q="border talks")
     assert b"25 articles found" in response.content

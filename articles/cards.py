@@ -20,6 +20,8 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import localtime
 
+from .taglists import tags_of
+
 SEPARATOR = '<span class="meta__sep" aria-hidden="true"> · </span>'
 CARD_PEOPLE = 4
 LEAD_WORDS = 40
@@ -71,11 +73,11 @@ def _card_tags(article):
     """The card's countries and its first people, as a list of links."""
     countries = [
         ("tag--country", country.get_absolute_url(), country.name)
-        for country in article.countries.all()
+        for country in tags_of(article, "countries")
     ]
     people = [
         ("tag--person", person.get_absolute_url(), person.full_name)
-        for person in list(article.people.all())[:CARD_PEOPLE]
+        for person in list(tags_of(article, "people"))[:CARD_PEOPLE]
     ]
     if not countries and not people:
         return ""
@@ -110,7 +112,7 @@ def _hit_tags(article):
         ", ".join(
             f'<a href="{esc(tag.get_absolute_url())}">{esc(tag)}</a>' for tag in tags
         )
-        for tags in (article.people.all(), article.countries.all())
+        for tags in (tags_of(article, "people"), tags_of(article, "countries"))
     ]
     links = " · ".join(group for group in groups if group)
     return f'\n  <p class="tags">{links}</p>' if links else ""

@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from relations.models import Agreement, Country, Event, Organization, Person, Topic
 
 from ..models import Article
+from ..taglists import set_prefetched
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def load_links(articles):
     rows = _link_rows([article.pk for article in articles], roots, articles[0])
     for article in articles:
         for name in TAG_LINKS:
-            _cache_as_prefetched(article, name, rows[name, article.pk])
+            set_prefetched(article, name, rows[name, article.pk])
         _root(article).public_versions = rows[VERSIONS, _root(article).pk]
 
 
@@ -155,14 +156,3 @@ def _instance(kind, owner, values, db):
     names = [f.attname for f in fields.model._meta.concrete_fields]
     names = [name for name in names if name in loaded]
     return fields.model.from_db(db, names, [loaded[name] for name in names])
-
-
-def _cache_as_prefetched(article, name, instances):
-    """What prefetch_related leaves behind: `article.<name>.all()` answers from
-    these instances without a query."""
-    queryset = getattr(article, name).get_queryset()
-    queryset._result_cache = instances
-    queryset._prefetch_done = True
-    if not hasattr(article, "_prefetched_objects_cache"):
-        article._prefetched_objects_cache = {}
-    article._prefetched_objects_cache[name] = queryset

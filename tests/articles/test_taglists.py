@@ -133,3 +133,60 @@ def test_postgresql_looks_up_tags_by_key_instead_of_hashing_their_table():
     assert "Nested Loop" in plan and "Index Cond: (id = l.person_id)" in plan
     loaded = load_tags(Article.objects.filter(pk__in=ids), ("people",))
     assert all(len(article.people.all()) == 2 for article in loaded)
+
+
+def as_django_builds_it(obj, field):
+    """The queryset the related manager gives when nothing is prefetched."""
+    cache = obj.__dict__.pop("_prefetched_objects_cache", {})
+    try:
+        return getattr(obj, field).get_queryset()
+    finally:
+        obj._prefetched_objects_cache = cache
+
+
+@pytest.mark.parametrize("field", TAGS)
+def test_the_prefetched_queryset_is_the_one_its_manager_builds(field):
+    first, second, _untagged = tagged_articles()
+    load_tags([first, second], TAGS)
+    for article in (first, second):
+        loaded = getattr(article, field).all()
+        expected = as_django_builds_it(article, field)
+        assert type(loaded) is type(expected)
+        assert loaded._hints == expected._hints == {"instance": article}
+        assert str(loaded.query) == str(expected.query)
+        assert list(loaded) == list(expected)
+        # A chained filter reuses the relation's join (sticky), as Django's does:
+        # both find the other articles' tags shared with this one only.
+        chained = getattr(article, field).filter(articles__pk__gt=0)
+        assert str(chained.query) == str(expected.filter(articles__pk__gt=0).query)
+        assert sorted(tag.pk for tag in chained) == sorted(tag.pk for tag in expected)
+
+
+def test_a_prefetched_list_is_read_once_and_chained_filters_query(
+    django_assert_num_queries,
+):
+    first, second, _untagged = tagged_articles()  # second lacks "Zara Ali"
+    load_tags([first, second], ["people"])
+    with django_assert_num_queries(0):
+        names = [person.full_name for person in first.people.all()]
+    assert names == ["Anar Aliyev", "Zara Ali"]
+    for article, expected in ((first, ["Zara Ali"]), (second, [])):
+        with django_assert_num_queries(1):
+            found = article.people.filter(full_name__contains="Z")
+            assert [person.full_name for person in found] == expected
+
+
+def test_tags_of_reads_what_was_loaded_and_queries_otherwise(
+    django_assert_num_queries,
+):
+    from articles.taglists import tags_of
+
+    first, second, _untagged = tagged_articles()
+    load_tags([first], ["people"])
+    with django_assert_num_queries(0):
+        assert [p.full_name for p in tags_of(first, "people")] == [
+            "Anar Aliyev",
+            "Zara Ali",
+        ]
+    with django_assert_num_queries(1):
+        assert [p.full_name for p in tags_of(second, "people")] == ["Anar Aliyev"]

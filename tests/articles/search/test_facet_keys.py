@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -173,3 +174,19 @@ def test_the_year_is_that_of_the_site_time_zone(publish, zone, year):
         article = publish(title="New year talks", published_at=late)
         years = facet_counts([article.pk])["year"]
     assert [(facet.value, facet.count) for facet in years] == [(year, 1)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's rowid tables")
+def test_sqlite_finds_an_articles_keys_by_rowid():
+    """The keys are read with one search of the table's own tree per article,
+    not through a separate index (migration 0012)."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA table_info(articles_facetkeys)")
+        columns = {row[1]: (row[2].lower(), row[5]) for row in cursor.fetchall()}
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT keys FROM articles_facetkeys "
+            "WHERE article_id IN (SELECT value FROM json_each('[1, 2]'))"
+        )
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    assert columns["article_id"] == ("integer", 1)
+    assert "USING INTEGER PRIMARY KEY" in plan

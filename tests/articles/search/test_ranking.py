@@ -56,6 +56,17 @@ def test_title_then_names_then_lead_then_body(crafted):
     assert [hit.article for hit in hits] == expected
 
 
+def test_past_the_bound_the_strong_fields_rank_then_the_rest_newest_first(
+    crafted, monkeypatch
+):
+    # 4 matches > 2: the best 2 of the strong fields by rank (the index holds
+    # them in the opposite order), then the other matches newest first.
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", 2)
+    hits = search_articles("caspian").hits
+    expected = [crafted[key] for key in ["title", "names", "body", "lead"]]
+    assert [hit.article for hit in hits] == expected
+
+
 def test_sort_by_date_is_newest_first(crafted):
     results = search_articles("caspian", sort="date")
     expected = [crafted[key] for key in ["body", "lead", "names", "title"]]

@@ -116,10 +116,18 @@ def _order_sql(model, name, quote):
 def _instance(model, pk, texts, db):
     """A `model` row holding its id and shown fields; the others are deferred."""
     # Texts beyond the model's shown fields are the UNION's padding.
-    shown = dict(zip(SHOWN_FIELDS[model], texts, strict=False))
-    present = {model._meta.pk.attname: pk, **shown}
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in present]
+    present = dict(zip(SHOWN_FIELDS[model], texts, strict=False))
+    present[model._meta.pk.attname] = pk
+    names = _loaded_names(model)
     return model.from_db(db, names, [present[name] for name in names])
+
+
+@functools.cache
+def _loaded_names(model):
+    """The id and shown fields of `model`, in the order of its fields (as
+    from_db takes them)."""
+    loaded = {model._meta.pk.attname, *SHOWN_FIELDS[model]}
+    return [f.attname for f in model._meta.concrete_fields if f.attname in loaded]
 
 
 def tags_of(obj, field):

@@ -18,7 +18,7 @@ from relations.models import Agreement, Country, Event, Organization, Person, To
 # Text fields a page shows of each kind of tag: name and what its URL needs.
 SHOWN_FIELDS = {
     Person: ("full_name", "slug"),
-    Country: ("name", "code"),
+    Country: ("name", "code", "slug"),
     Organization: ("name", "slug", "acronym"),
     Event: ("title", "slug"),
     Agreement: ("title", "slug"),

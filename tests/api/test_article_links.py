@@ -85,3 +85,28 @@ def test_a_draft_original_is_not_linked(anon_client, story):
     others = {item["language"]: item["other_languages"] for item in data}
     assert [link["language"] for link in others["de"]] == ["az"]
     assert [link["language"] for link in others["az"]] == ["de"]
+
+
+def test_a_version_scheduled_for_later_is_not_linked(anon_client, story):
+    later = timezone.now() + datetime.timedelta(days=2)
+    Article.objects.filter(story=story, language="az").update(published_at=later)
+    data = anon_client.get("/api/articles/?page_size=10").json()["results"]
+    others = {item["language"]: item["other_languages"] for item in data}
+    assert set(others) == {"en", "de"}
+    assert [link["language"] for link in others["en"]] == ["de"]
+    assert [link["language"] for link in others["de"]] == ["en"]
+
+
+def test_tags_carry_the_fields_their_links_show(anon_client, story):
+    """Every tag kind's id, slug, name and URL, as the models themselves give them."""
+    detail = anon_client.get(f"/api/articles/{story.slug}/").json()
+    for name in TAG_LINKS:
+        expected = [
+            (tag.pk, tag.slug, str(tag), tag.get_absolute_url())
+            for tag in getattr(Article.objects.get(pk=story.pk), name).all()
+        ]
+        shown = [
+            (tag["id"], tag["slug"], tag["name"], tag["url"].split("testserver")[-1])
+            for tag in detail[name]
+        ]
+        assert shown == expected, name

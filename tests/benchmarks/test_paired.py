@@ -45,3 +45,10 @@ def test_unpaired_times_are_refused():
 def test_the_report_line_names_both_sides_and_the_ratio():
     line = Comparison("rare", [10.0, 20.0], [5.0, 10.0]).line()
     assert line.startswith("rare") and "B/A paired median 0.500 (n=2)" in line
+
+
+def test_the_search_classes_are_the_benchmarks():
+    from benchmarks.paired import SEARCH_CLASSES
+    from benchmarks.querysets import CLASSES
+
+    assert SEARCH_CLASSES == tuple(name for name, _ in CLASSES)

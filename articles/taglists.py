@@ -38,7 +38,7 @@ def load_tags(objects, fields):
         return objects
     model, db = type(objects[0]), objects[0]._state.db or DEFAULT_DB_ALIAS
     ids = [obj.pk for obj in objects]
-    sql = _union_sql(model, tuple(fields), db).format(ids=", ".join(["%s"] * len(ids)))
+    sql = union_sql(model, tuple(fields), db).format(ids=", ".join(["%s"] * len(ids)))
     with connections[db].cursor() as cursor:
         cursor.execute(sql, ids * len(fields))
         rows = cursor.fetchall()
@@ -49,13 +49,15 @@ def load_tags(objects, fields):
         target = model._meta.get_field(field).related_model
         for obj in objects:
             found = sorted(tags[obj.pk, kind], key=lambda row: row[0])
-            instances = [_instance(target, pk, texts, db) for _, pk, texts in found]
+            instances = [
+                shown_instance(target, pk, texts, db) for _, pk, texts in found
+            ]
             set_prefetched(obj, field, instances)
     return objects
 
 
 @functools.cache
-def _union_sql(model, fields, db):
+def union_sql(model, fields, db):
     """The UNION ALL of one branch per field, with `{ids}` for the owners' ids.
 
     Written out once per page shape: building it through the ORM took longer
@@ -113,7 +115,7 @@ def _order_sql(model, name, quote):
     return f"t.{column} {'DESC' if name.startswith('-') else 'ASC'}"
 
 
-def _instance(model, pk, texts, db):
+def shown_instance(model, pk, texts, db):
     """A `model` row holding its id and shown fields; the others are deferred."""
     # Texts beyond the model's shown fields are the UNION's padding.
     present = dict(zip(SHOWN_FIELDS[model], texts, strict=False))
@@ -155,8 +157,8 @@ def related_queryset(obj, field):
     twenty articles with six kinds of tags did it 120 times. Here the queryset
     is made new and given the manager's filter as Django gives it, deferred
     until the query is needed (it never is for rows already read) and sticky
-    (a chained filter reuses the relation's join). tests/articles/
-    test_taglists.py holds the two ways equal.
+    (a chained filter reuses the relation's join).
+    `tests/articles/test_taglists.py` holds the two ways equal.
     """
     spec = _many_to_many_spec(type(obj), field)
     if spec is None:

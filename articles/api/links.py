@@ -16,8 +16,7 @@ from django.db.models import F, IntegerField, Value, Window
 from django.db.models.functions import RowNumber
 
 from ..models import Article
-from ..taglists import _instance as tag_instance
-from ..taglists import _union_sql, set_prefetched
+from ..taglists import set_prefetched, shown_instance, union_sql
 
 # Tag fields, in the order of their branches (their kind is the position).
 TAG_LINKS = ("people", "countries", "organizations", "events", "agreements", "topics")
@@ -57,7 +56,7 @@ def _link_rows(article_ids, root_ids, sample):
     """{(kind, owner id): [instances in their model's order]}; kind is the
     position of the tag field in TAG_LINKS, or VERSIONS."""
     db = sample._state.db or DEFAULT_DB_ALIAS
-    tags = _union_sql(Article, TAG_LINKS, db)
+    tags = union_sql(Article, TAG_LINKS, db)
     tags = tags.format(ids=", ".join(["%s"] * len(article_ids)))
     versions, version_params = _version_branch(root_ids, db).query.sql_with_params()
     params = [*article_ids * len(TAG_LINKS), *version_params]
@@ -112,7 +111,7 @@ def _instance(kind, owner, pk, texts, db):
     the fields of its link (like .only())."""
     if kind != VERSIONS:
         field = Article._meta.get_field(TAG_LINKS[kind])
-        return tag_instance(field.related_model, pk, texts, db)
+        return shown_instance(field.related_model, pk, texts, db)
     loaded = dict(zip(VERSION_FIELDS, texts, strict=True))
     loaded.update(id=pk, story_id=owner)
     names = [f.attname for f in Article._meta.concrete_fields if f.attname in loaded]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import prefetch_related_objects
 
 from articles.models import Article
-from articles.taglists import SHOWN_FIELDS, _union_sql, load_tags
+from articles.taglists import SHOWN_FIELDS, load_tags, union_sql
 from relations.models import Event
 from tests.factories import (
     AgreementFactory,
@@ -124,7 +124,7 @@ def test_postgresql_looks_up_tags_by_key_instead_of_hashing_their_table():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE relations_person; ANALYZE articles_article_people")
     ids = [article.pk for article in articles]
-    sql = _union_sql(Article, ("people",), connection.alias)
+    sql = union_sql(Article, ("people",), connection.alias)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql.format(ids=", ".join(["%s"] * 20)), ids)
         plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -110,3 +110,16 @@ def test_tags_carry_the_fields_their_links_show(anon_client, story):
             for tag in detail[name]
         ]
         assert shown == expected, name
+
+
+def test_tags_written_out_equal_drfs_generic_output(rf, story):
+    from rest_framework import serializers
+
+    from articles.api.serializers import TagSerializer
+
+    tag_serializer = TagSerializer(context={"request": rf.get("/api/articles/")})
+    for name in TAG_LINKS:
+        for tag in getattr(story, name).all():
+            generic = serializers.Serializer.to_representation(tag_serializer, tag)
+            written = tag_serializer.to_representation(tag)
+            assert list(written.items()) == list(generic.items()), name

@@ -112,7 +112,7 @@ def _schedule_now():
         upcoming = _first_publication_after(now)
     except DatabaseError:
         return None, None
-    return now.timestamp(), upcoming.timestamp() if upcoming else None
+    return now.timestamp(), _timestamp(upcoming)
 
 
 def current_generation():
@@ -259,20 +259,23 @@ def next_publication(generation, now):
     passing, and then it is read again. A generation started by a write comes
     with the time read then (`new_generation`): no query until it passes.
     """
-    noted = _noted.get(generation)
-    if noted is not None:
-        known, upcoming = noted.upcoming_at(now)
-        if known:
-            return upcoming
     key = f"{PREFIX}:{generation}:next-publication"
-    remembered = cache.get(key)
-    if remembered is not None:
-        since, upcoming = remembered
-        if since <= now and (upcoming is None or upcoming > now):
-            return upcoming
+    # What the write noted with the token, then what a request here read; both
+    # are checked by Generation.upcoming_at. (A value of another shape, left by
+    # an older version in a shared cache, is ignored.)
+    for remembered in (_noted.get(generation), cache.get(key)):
+        if isinstance(remembered, Generation):
+            known, upcoming = remembered.upcoming_at(now)
+            if known:
+                return upcoming
     upcoming = _first_publication_after(now)
-    cache.set(key, (now, upcoming), timeout=cache_seconds())
+    read = Generation(generation, now.timestamp(), _timestamp(upcoming))
+    cache.set(key, read, timeout=cache_seconds())
     return upcoming
+
+
+def _timestamp(moment):
+    return None if moment is None else moment.timestamp()
 
 
 def _first_publication_after(now):

@@ -510,6 +510,24 @@ def test_a_generation_started_without_a_write_reads_the_schedule_once(
     assert len(reads) == 1
 
 
+def test_a_remembered_schedule_of_another_shape_is_read_again(
+    world, monkeypatch, settings
+):
+    """A value an older version left in a shared cache is not trusted."""
+    from django.core.cache import cache
+
+    Path(settings.PORTAL_CACHE_GENERATION_FILE).unlink(missing_ok=True)
+    reads = counting_schedule_reads(monkeypatch)
+    token = pagecache.current_generation()
+    now = timezone.now()
+    cache.set(f"{pagecache.PREFIX}:{token}:next-publication", (now, None))
+    upcoming = pagecache.next_publication(token, now)
+    assert upcoming is not None and upcoming > now  # not the None stored
+    assert len(reads) == 1
+    assert pagecache.next_publication(token, now) == upcoming
+    assert len(reads) == 1
+
+
 @pytest.mark.parametrize(
     "stored",
     [

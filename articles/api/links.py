@@ -9,6 +9,7 @@ them (SQL written out once per database, not built through the ORM per page,
 which took about as long as running it), then the published versions.
 """
 
+import functools
 from collections import defaultdict
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -114,5 +115,12 @@ def _instance(kind, owner, pk, texts, db):
         return shown_instance(field.related_model, pk, texts, db)
     loaded = dict(zip(VERSION_FIELDS, texts, strict=True))
     loaded.update(id=pk, story_id=owner)
-    names = [f.attname for f in Article._meta.concrete_fields if f.attname in loaded]
+    names = _version_names()
     return Article.from_db(db, names, [loaded[name] for name in names])
+
+
+@functools.cache
+def _version_names():
+    """The fields a version's link loads, in the order of the article's fields."""
+    loaded = {"id", "story_id", *VERSION_FIELDS}
+    return [f.attname for f in Article._meta.concrete_fields if f.attname in loaded]

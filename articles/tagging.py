@@ -103,16 +103,74 @@ class Token:
 _folded = {}
 
 
+class Tokens:
+    """The words of an article's zones as parallel lists: spelling, key, zone.
+
+    Tagging reads the keys of every word but looks closely at few of them, so
+    the lists are built by list operations (a Token object per word cost three
+    times as much) and a `Token` is made only when one is asked for; the
+    offsets, which only new-people suggestions need, are worked out then.
+    """
+
+    __slots__ = ("_offsets", "_sources", "keys", "texts", "zones")
+
+    def __init__(self, zoned_texts=()):
+        self.texts, self.keys, self.zones = [], [], []
+        self._sources, self._offsets = [], None
+        for zone, text in zoned_texts:
+            self._add_zone(zone, text or "")
+
+    @classmethod
+    def of_keys(cls, keys, zone="body"):
+        """Tokens whose spelling is their key: a name's words, for lookups."""
+        tokens = cls()
+        tokens.texts, tokens.keys = list(keys), list(keys)
+        tokens.zones = [zone] * len(tokens.keys)
+        tokens._offsets = [0] * len(tokens.keys)
+        return tokens
+
+    def _add_zone(self, zone, text):
+        words = WORD_RE.findall(text)
+        keys = _keys(words)
+        if "" in keys:  # words with nothing to match on ("_", scripts fold drops)
+            words = [word for word, key in zip(words, keys, strict=True) if key]
+            keys = [key for key in keys if key]
+        self._sources.append(text)
+        self.texts += words
+        self.keys += keys
+        self.zones += [zone] * len(keys)
+
+    def offsets(self):
+        """Each token's offset in its zone's text."""
+        if self._offsets is None:
+            self._offsets = [
+                match.start()
+                for text in self._sources
+                for match in WORD_RE.finditer(text)
+                if _folded.get(match[0]) or fold(match[0])
+            ]
+        return self._offsets
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[index] for index in range(*position.indices(len(self)))]
+        position = range(len(self))[position]
+        return Token(
+            self.texts[position],
+            self.keys[position],
+            self.zones[position],
+            self.offsets()[position],
+        )
+
+    def __iter__(self):
+        return (self[position] for position in range(len(self)))
+
+
 def tokenize(text, zone="body"):
-    # List comprehensions over the whole text: a loop with a call per word
-    # costs a seventh more.
-    matches = list(WORD_RE.finditer(text or ""))
-    words = [match[0] for match in matches]
-    return [
-        Token(word, key, zone, match.start())
-        for word, key, match in zip(words, _keys(words), matches, strict=True)
-        if key
-    ]
+    return Tokens([(zone, text)])
 
 
 def word_keys(text):
@@ -193,10 +251,10 @@ def _stems(key):
     )
 
 
-def _first_word_matches(name, token):
+def _first_word_matches(name, text, key):
     if name.acronym:
-        return token.text == name.original
-    wanted, key = name.keys[0], token.key
+        return text == name.original
+    wanted = name.keys[0]
     rest = key[len(wanted) :] if key.startswith(wanted) else None
     return key == wanted or (len(wanted) >= 4 and rest in SUFFIXES)
 
@@ -261,9 +319,8 @@ class NameCatalog:
         (SUFFIXES), acronyms match only as written. With `stems`, a one-word
         name matches an inflected word too: "aserbaidschanischen", "Iraqis".
         """
-        token = tokens[position]
-        by_key, by_stem = self._starts(token.key)
-        by_text = self.root.get(token.text)
+        by_key, by_stem = self._starts(tokens.keys[position])
+        by_text = self.root.get(tokens.texts[position])
         best, found = 0, []
         if by_key is not None:
             best, found = self._walk(tokens, position, by_key, True)
@@ -282,8 +339,7 @@ class NameCatalog:
         if len(self._seen) > 200_000:
             self._starting.clear()
             self._seen.clear()
-        keys = {token.key for token in tokens}
-        texts = {token.text for token in tokens}
+        keys, texts = set(tokens.keys), set(tokens.texts)
         for key in keys - self._seen:
             if any(self._starts(key)):
                 self._starting.add(key)
@@ -303,22 +359,22 @@ class NameCatalog:
         return starts
 
     def _walk(self, tokens, position, node, by_key):
-        first = tokens[position]
-        names = [name for name in node.names if _first_word_matches(name, first)]
+        text, key = tokens.texts[position], tokens.keys[position]
+        names = [name for name in node.names if _first_word_matches(name, text, key)]
         best, found = _longer(0, [], 1 if names else 0, names)
-        index = position + 1
+        index, zone = position + 1, tokens.zones[position]
         # Longer names only start from the word's key (a raw spelling is for
         # acronyms), and never run across a zone boundary.
         while by_key and node.children and index < len(tokens):
-            token = tokens[index]
-            if token.zone != first.zone:
+            if tokens.zones[index] != zone:
                 break
-            for key in (token.key, *_stems(token.key)):
-                last = node.children.get(key)
+            key = tokens.keys[index]
+            for candidate in (key, *_stems(key)):
+                last = node.children.get(candidate)
                 if last is not None and last.names:
                     size = index - position + 1
                     best, found = _longer(best, found, size, last.names)
-            node = node.children.get(token.key)
+            node = node.children.get(key)
             if node is None:
                 break
             index += 1
@@ -377,8 +433,9 @@ def find_mentions(tokens, catalog):
     """(Name, first token, length) of the longest name starting at each token."""
     starts = catalog.starting_words(tokens)
     mentions, covered = [], 0
-    for position, token in enumerate(tokens):
-        if position < covered or (token.key not in starts and token.text not in starts):
+    texts = tokens.texts
+    for position, key in enumerate(tokens.keys):
+        if position < covered or (key not in starts and texts[position] not in starts):
             continue
         size, names = catalog.match_at(tokens, position)
         if size:
@@ -412,15 +469,16 @@ def find_surnames(tokens, catalog, covered):
     """Bare surnames of exactly one known person, not preceded by another first name."""
     found = []
     single = catalog.single_surnames
-    if single.isdisjoint(token.key for token in tokens):
+    if single.isdisjoint(tokens.keys):
         return found
-    for position, token in enumerate(tokens):
-        if token.key not in single or position in covered:
+    texts, keys, zones = tokens.texts, tokens.keys, tokens.zones
+    for position, key in enumerate(keys):
+        if key not in single or position in covered:
             continue
-        (person,) = catalog.surnames[token.key]
-        previous = tokens[position - 1] if position else None
-        if previous and previous.text[:1].isupper() and previous.zone == token.zone:
-            if previous.key not in catalog.given_names(person):
+        (person,) = catalog.surnames[key]
+        before = position - 1
+        if position and texts[before][:1].isupper() and zones[before] == zones[position]:
+            if keys[before] not in catalog.given_names(person):
                 continue  # "Ilham Aliyev" is not "Heydar Aliyev"
         found.append((person, position))
     return found
@@ -441,7 +499,7 @@ def _zones(article):
 
 
 def article_tokens(article):
-    return [token for zone, text in _zones(article) for token in tokenize(text, zone)]
+    return Tokens(_zones(article))
 
 
 def suggest_for_article(
@@ -592,17 +650,14 @@ def _within(value, width, center):
 def _score_mentions(tokens, mentions, catalog):
     scored = defaultdict(lambda: {"score": 0, "evidence": []})
     covered = set()
+    texts, zones = tokens.texts, tokens.zones
     for name, position, size in mentions:
-        words = _span_text(tokens[position : position + size])
-        _add(scored[(name.kind, name.entity)], tokens[position].zone, words)
+        words = " ".join(texts[position : position + size])
+        _add(scored[(name.kind, name.entity)], zones[position], words)
         covered.update(range(position, position + size))
     for person, position in find_surnames(tokens, catalog, covered):
-        _add(scored[("person", person)], tokens[position].zone, tokens[position].text)
+        _add(scored[("person", person)], zones[position], texts[position])
     return scored
-
-
-def _span_text(span):
-    return " ".join(token.text for token in span)
 
 
 def _add(entry, zone, words):
@@ -804,7 +859,7 @@ class TextKeys:
     """The article's folded words, joined once for phrase lookups and as a set."""
 
     def __init__(self, tokens):
-        keys = [token.key for token in tokens]
+        keys = tokens.keys
         self.joined = f" {' '.join(keys)} "
         self.words = set(keys)
         self._kinds = {}
@@ -857,7 +912,7 @@ def _event_evidence(facts, keys, found, tokens):
         return []
     signals = []
     if facts.city and facts.city in keys.words:
-        signals.append(next(t.text for t in tokens if t.key == facts.city))
+        signals.append(tokens.texts[tokens.keys.index(facts.city)])
     countries = facts.countries
     if countries and all(("country", pk) in found for pk, _name in countries):
         signals.append("countries: " + ", ".join(name for _pk, name in countries))
@@ -925,7 +980,7 @@ def suggest_new_people(article, tokens, mentions, catalog):
 
 
 def _is_known(keys, catalog):
-    tokens = [Token(key, key, "body", 0) for key in keys]
+    tokens = Tokens.of_keys(keys)
     size, names = catalog.match_at(tokens, 0, stems=False)
     is_person = size == len(keys) and any(name.kind == "person" for name in names)
     return is_person or _contains_entity_name(tokens, catalog)
@@ -951,8 +1006,8 @@ def _country_mentions(tokens, mentions):
     by_zone = defaultdict(list)
     for name, position, _size in mentions:
         if name.kind == "country":
-            token = tokens[position]
-            by_zone[token.zone].append((token.start, name.entity))
+            offset = tokens.offsets()[position]
+            by_zone[tokens.zones[position]].append((offset, name.entity))
     return by_zone
 
 

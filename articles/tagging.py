@@ -477,7 +477,8 @@ def find_surnames(tokens, catalog, covered):
             continue
         (person,) = catalog.surnames[key]
         before = position - 1
-        if position and texts[before][:1].isupper() and zones[before] == zones[position]:
+        capital = position and texts[before][:1].isupper()
+        if capital and zones[before] == zones[position]:
             if keys[before] not in catalog.given_names(person):
                 continue  # "Ilham Aliyev" is not "Heydar Aliyev"
         found.append((person, position))

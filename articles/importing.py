@@ -12,6 +12,7 @@ import datetime
 import gc
 import html
 import json
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -29,17 +30,22 @@ from reversion.models import Revision, Version
 from relations.slugs import slug_base, transliterate
 
 from . import services
-from .models import Article, ArticleTransition, Source, content_hash
-from .sanitize import sanitize_html
+from .models import Article, ArticleTransition, Source
 from .search import reindex_articles
 from .tagging import (
     TAG_FIELDS,
     BatchLookups,
+    NamesFound,
     insert_tag_rows,
     name_catalog,
+    remember_keys,
     suggest_for_article,
     tag_rows,
+    zones_of,
 )
+from .workers import can_fork, forked_pool
+
+logger = logging.getLogger(__name__)
 
 # Items written per transaction: large enough that per-batch queries vanish into
 # it, small enough that one refused item costs little to retry.
@@ -54,6 +60,13 @@ CANDIDATE_LIMIT = 300
 TEXT_COMPARISONS = 10
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 SLUG_LENGTH = 80 - 6  # as relations.slugs.unique_slug leaves room for "-2", "-3"
+# Batches with at least this many drafts to tag have the names in their texts
+# found by another process while this one checks and inserts them; for fewer,
+# starting that process would cost more than it saves.
+FIND_NAMES_FROM = 50
+# Texts per task of the finder: the batch's first articles are tagged while it
+# works on the next ones.
+FIND_NAMES_CHUNK = 100
 
 
 @dataclass
@@ -128,9 +141,15 @@ def articles_import(
         "tag": tag,
     }
     results = []
-    for start in range(0, len(items), batch_size):
-        with collector_paused():
-            results += _import_batch(items[start : start + batch_size], options)
+    finder = _NameFinder() if tag and len(items) >= FIND_NAMES_FROM else None
+    try:
+        for start in range(0, len(items), batch_size):
+            with collector_paused():
+                batch = items[start : start + batch_size]
+                results += _import_batch(batch, options, finder)
+    finally:
+        if finder is not None:
+            finder.close()
     return results
 
 
@@ -155,11 +174,13 @@ def collector_paused():
         gc.enable()
 
 
-def _import_batch(items, options):
-    pending = [_prepare(item, options["language"]) for item in items]
+def _import_batch(items, options, finder=None):
+    pending = [_prepare(item, options) for item in items]
+    drafts = [entry.article for entry in pending if entry.article is not None]
+    names = finder.start(drafts) if finder is not None else None
     try:
         with transaction.atomic():
-            _write(pending, options)
+            _write(pending, options, names)
     except DatabaseError as error:
         if len(items) > 1:
             # Retried one by one, so only the item the database refuses fails.
@@ -168,13 +189,17 @@ def _import_batch(items, options):
     return [entry.result for entry in pending]
 
 
-def _prepare(item, language):
-    """The item's draft, or its failure: everything checked before any write."""
+def _prepare(item, options):
+    """The item's draft, or its failure: everything checked before any write.
+    The draft is normalised as `services.article_save` would (sanitised body,
+    content hash, who changed it): duplicates are found by that hash."""
     try:
-        code = _checked_language(language or item.language)
+        code = _checked_language(options["language"] or item.language)
     except ValueError as error:
         return _Pending(item, result=_failed(item, error))
-    return _Pending(item, article=_article_from_item(item, language=code))
+    article = _article_from_item(item, language=code)
+    services.article_prepare(article=article, user=options["user"])
+    return _Pending(item, article=article)
 
 
 def _failed(item, error):
@@ -197,13 +222,14 @@ def _duplicate(item, existing):
 # ------------------------------------------------------------------ writing
 
 
-def _write(pending, options):
-    """Write the drafts of one batch; runs inside the batch's transaction."""
+def _write(pending, options, names=None):
+    """Write the drafts of one batch; runs inside the batch's transaction.
+    `names`: the names found in their texts meanwhile (`_NameFinder`), if any."""
     new = _mark_duplicates(pending)
     if new:
         articles = _ready_to_insert(new, options)
         Article.objects.bulk_create(articles)
-        _complete(new, options)
+        _complete(new, options, names)
     for entry in new:
         entry.result = _created(entry)
 
@@ -219,13 +245,13 @@ def _ready_to_insert(new, options):
     return articles
 
 
-def _complete(new, options):
+def _complete(new, options, names=None):
     """What follows the insert: status changes, tags, links, index, history."""
     articles = [entry.article for entry in new]
     if options["publish"]:
         _record_publication(articles, options["user"])
     if options["tag"]:
-        counts = _apply_tags(articles)
+        counts = _apply_tags(articles, names)
         for entry in new:
             entry.suggestions = counts[entry.article.pk]
     _link_new_articles(new)
@@ -281,9 +307,9 @@ def _assign_sources(new, source_name):
 
 
 def _fill_for_save(article, options):
-    """What `services.article_save` sets on a new article; publishing on import
-    dates the article at its original's day, else now."""
-    services.article_prepare(article=article, user=options["user"])
+    """What `services.article_save` sets on a new article besides what
+    `_prepare` did; publishing on import dates the article at its original's
+    day, else now."""
     article.version = 1
     if options["publish"]:
         article.status = Article.Status.PUBLISHED
@@ -318,15 +344,21 @@ def _link_new_articles(new):
         Article.objects.bulk_update(changed, ["possible_duplicate_of", "story"])
 
 
-def _apply_tags(articles):
+def _apply_tags(articles, names=None):
     """Apply the suggestions of known entities (and same-story links) to each new
     article, in import order, so a later article sees the tags of earlier ones.
-    Returns the number applied per article id."""
-    catalog, lookups = name_catalog(), BatchLookups(articles)
+    Returns the number applied per article id. `names` (`_FoundNames`), if
+    given, holds the names found in the texts, with the catalog they come from."""
+    catalog = names.catalog if names is not None else name_catalog()
+    lookups = BatchLookups(articles)
     applied, rows = {}, defaultdict(list)
     for article in articles:
         found = suggest_for_article(
-            article, catalog=catalog, lookups=lookups, new_people=False
+            article,
+            catalog=catalog,
+            lookups=lookups,
+            new_people=False,
+            names=names.of(article) if names is not None else None,
         )
         found = [suggestion for suggestion in found if suggestion.entity is not None]
         for suggestion in found:
@@ -338,6 +370,93 @@ def _apply_tags(articles):
         applied[article.pk] = len(found)
     insert_tag_rows(rows)
     return applied
+
+
+class _NameFinder:
+    """Finds the known names in the texts of each batch in a forked process,
+    which starts with this process's name catalog, while this process checks,
+    inserts and links the batch: most of the work of tag suggestions, done
+    beside the rest of the import on a second core.
+
+    A batch with fewer than FIND_NAMES_FROM drafts is left to `_apply_tags`.
+    A new catalog (an entity changed between batches) means a new process.
+    """
+
+    def __init__(self):
+        self.catalog, self.pool = None, None
+
+    def start(self, articles):
+        """A `_FoundNames` for `articles`, or None to find them in this process."""
+        if len(articles) < FIND_NAMES_FROM or not can_fork():
+            return None
+        catalog = name_catalog()
+        if catalog is not self.catalog:
+            self.close()
+            self.catalog = catalog
+            self.pool = forked_pool(1, initializer=_use_catalog, initargs=(catalog,))
+        texts = [_tagged_text(article) for article in articles]
+        chunks = [
+            self.pool.submit(_find_names, texts[start : start + FIND_NAMES_CHUNK])
+            for start in range(0, len(texts), FIND_NAMES_CHUNK)
+        ]
+        return _FoundNames(catalog, texts, chunks)
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        self.pool = None
+
+
+def _tagged_text(article):
+    return article.title, article.lead, article.body
+
+
+class _FoundNames:
+    """The names found in a batch's texts by the finder's process."""
+
+    def __init__(self, catalog, texts, chunks):
+        self.catalog, self.chunks = catalog, chunks
+        self.positions = {text: position for position, text in enumerate(texts)}
+        self.found = {}  # chunk number -> its NamesFound, or None if it failed
+
+    def of(self, article):
+        """The article's `NamesFound`, or None (then `_apply_tags` finds them)
+        when its text is not the one sent, or the process failed."""
+        position = self.positions.get(_tagged_text(article))
+        if position is None:
+            return None
+        number, offset = divmod(position, FIND_NAMES_CHUNK)
+        if number not in self.found:
+            self.found[number] = self._results(self.chunks[number])
+        found = self.found[number]
+        return found[offset] if found is not None else None
+
+    @staticmethod
+    def _results(chunk):
+        try:
+            found = chunk.result()
+        except Exception:
+            # Anything the other process could not do is done here instead.
+            logger.warning("Finding names in another process failed", exc_info=True)
+            return None
+        for names in found:
+            # The next finder is forked from this process: it starts with the
+            # words this one has seen already folded (`tagging._keys`).
+            remember_keys(names.tokens)
+        return found
+
+
+# The name catalog of a finder process, inherited from the importing one.
+_catalog = None
+
+
+def _use_catalog(catalog):
+    global _catalog
+    _catalog = catalog
+
+
+def _find_names(texts):
+    return [NamesFound.of(zones_of(*text), _catalog) for text in texts]
 
 
 def _record_revisions(articles, user):
@@ -412,10 +531,10 @@ class _TagIdsJSONSerializer(JSONSerializer):
 
 
 def _article_from_item(item, *, language):
-    article = Article(
+    return Article(
         title=(item.title or fallback_title(item.lead or item.plain_text()))[:300],
         lead=item.lead,
-        body=sanitize_html(item.body),
+        body=item.body,
         language=language,
         source_url=item.source_url[:500] if _is_http(item.source_url) else "",
         byline=item.byline[:200],
@@ -424,8 +543,6 @@ def _article_from_item(item, *, language):
         published_at=_noon(item.published_on),
         status=Article.Status.DRAFT,
     )
-    article.content_hash = content_hash(article.title, article.body)
-    return article
 
 
 def _checked_language(code):

@@ -179,6 +179,12 @@ def word_keys(text):
     return [key for key in _keys(WORD_RE.findall(text or "")) if key]
 
 
+def remember_keys(tokens):
+    """Keep the keys of `tokens` (made in another process) for their words."""
+    if len(_folded) < 200_000:
+        _folded.update(zip(tokens.texts, tokens.keys, strict=True))
+
+
 def _keys(words):
     if len(_folded) > 200_000:
         _folded.clear()
@@ -283,6 +289,7 @@ class NameCatalog:
         for kind, entity in self.entities:
             for name in _names_of(kind, entity):
                 self._add(kind, entity, name)
+        self.by_key = {(kind, entity.pk): entity for kind, entity in self.entities}
         self.surnames = surname_index(self.people)
         self.single_surnames = {
             k for k, owners in self.surnames.items() if len(owners) == 1
@@ -488,37 +495,53 @@ def find_surnames(tokens, catalog, covered):
 # ------------------------------------------------------------- the article
 
 
-def _zones(article):
+def article_zones(article):
+    return zones_of(article.title, article.lead, article.body)
+
+
+def zones_of(title, lead, body):
     """Title, lead and body as plain text (token offsets point into these).
 
     Only the first MAX_TEXT characters of the body are read: real articles are far
     shorter, and the bound keeps the admin page quick on a pathological import.
     """
-    body = re.sub(r"</p>|<br\s*/?>|</li>", "\n", (article.body or "")[:MAX_TEXT])
+    body = re.sub(r"</p>|<br\s*/?>|</li>", "\n", (body or "")[:MAX_TEXT])
     body = html.unescape(re.sub(r"<[^>]+>", " ", body))
-    return [("title", article.title), ("lead", article.lead), ("body", body)]
+    return [("title", title), ("lead", lead), ("body", body)]
 
 
 def article_tokens(article):
-    return Tokens(_zones(article))
+    return Tokens(article_zones(article))
 
 
 def suggest_for_article(
-    article, entities=None, *, catalog=None, lookups=None, new_people=True
+    article,
+    entities=None,
+    *,
+    catalog=None,
+    lookups=None,
+    new_people=True,
+    names=None,
 ):
     """Suggestions for `article`, best first; tags it already has are left out.
 
     `catalog` defaults to `name_catalog()` (or one built from `entities`);
     `lookups` says where events and other articles are read from (by default the
     database, for this one article). Without `new_people`, names of unknown
-    people are not proposed (an import applies known entities only).
+    people are not proposed (an import applies known entities only); only then
+    may `names`, the article's `NamesFound` worked out beforehand, be given.
     """
     if catalog is None:
         catalog = name_catalog() if entities is None else NameCatalog(entities)
     lookups = lookups or ArticleLookups()
-    tokens = article_tokens(article)
-    mentions = find_mentions(tokens, catalog)
-    scored = _score_mentions(tokens, mentions, catalog)
+    if names is None:
+        tokens = article_tokens(article)
+        mentions = find_mentions(tokens, catalog)
+        scored = _score_mentions(tokens, mentions, catalog)
+    elif new_people:
+        raise ValueError("New people are found from the mentions, not from `names`.")
+    else:
+        tokens, scored = names.tokens, names.scored(catalog)
     tagged = lookups.stored_tags(article)
     suggestions = _entity_suggestions(scored)
     events = lookups.events_near(article)
@@ -528,6 +551,28 @@ def suggest_for_article(
         suggestions += suggest_new_people(article, tokens, mentions, catalog)
     suggestions += suggest_same_story(article, suggestions, tagged, lookups)
     return suggestions
+
+
+@dataclass
+class NamesFound:
+    """The known names in an article's text, worked out where the catalog was
+    copied to (another process): its tokens, and per (kind, entity id) the
+    score and evidence of the entity, which `scored` turns back into entities."""
+
+    tokens: Tokens
+    by_key: dict  # (kind, entity id) -> {"score": int, "evidence": [words]}
+
+    @classmethod
+    def of(cls, zoned_texts, catalog):
+        tokens = Tokens(zoned_texts)
+        scored = _score_mentions(tokens, find_mentions(tokens, catalog), catalog)
+        by_key = {(kind, entity.pk): found for (kind, entity), found in scored.items()}
+        return cls(tokens, by_key)
+
+    def scored(self, catalog):
+        """What `_score_mentions` gives, with the entities of `catalog`."""
+        entities = catalog.by_key
+        return {(kind, entities[kind, pk]): f for (kind, pk), f in self.by_key.items()}
 
 
 class ArticleLookups:
@@ -956,7 +1001,7 @@ def suggest_new_people(article, tokens, mentions, catalog):
     """People named beside an official title but not yet known, with that title."""
     proposals, seen = [], set()
     countries = _country_mentions(tokens, mentions)
-    for zone, text in _zones(article):
+    for zone, text in article_zones(article):
         for match in OFFICIAL_RE.finditer(text):
             if len(proposals) >= MAX_NEW_PEOPLE:
                 return proposals

@@ -13,13 +13,24 @@ def can_fork():
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def forked_pool(workers):
-    """A pool of `workers` forked processes, for work that needs no database."""
+def forked_pool(workers, initializer=None, initargs=()):
+    """A pool of `workers` forked processes, for work that needs no database.
+
+    Each runs `initializer(*initargs)` first. Forked, a worker inherits
+    `initargs` as they are in this process, without copying them through a pipe.
+    """
     return ProcessPoolExecutor(
         workers,
         multiprocessing.get_context("fork"),
-        initializer=_forget_connections,
+        initializer=_start_worker,
+        initargs=(initializer, initargs),
     )
+
+
+def _start_worker(initializer, initargs):
+    _forget_connections()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _forget_connections():

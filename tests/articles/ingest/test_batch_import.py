@@ -21,6 +21,7 @@ from articles.tagging import (
     name_catalog,
     suggest_for_article,
 )
+from relations.services import entity_save
 from tests.factories import SourceFactory, chief_editor
 
 from .world import SEED_FILES, build_world, seed_path
@@ -248,9 +249,9 @@ def test_the_cycle_collector_is_off_during_a_batch_and_back_after(monkeypatch):
     seen = []
     write = importing._write
 
-    def recording_write(pending, options):
+    def recording_write(pending, options, names=None):
         seen.append(gc.isenabled())
-        write(pending, options)
+        write(pending, options, names)
 
     monkeypatch.setattr(importing, "_write", recording_write)
     assert gc.isenabled()
@@ -260,7 +261,7 @@ def test_the_cycle_collector_is_off_during_a_batch_and_back_after(monkeypatch):
 
 
 def test_the_cycle_collector_comes_back_when_a_batch_raises(monkeypatch):
-    def failing_write(pending, options):
+    def failing_write(pending, options, names=None):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(importing, "_write", failing_write)
@@ -276,3 +277,96 @@ def test_a_collector_turned_off_by_the_caller_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# ------------------------------------------- names found in another process
+
+
+def test_names_found_in_another_process_write_what_this_one_writes(monkeypatch):
+    build_world()
+    expected = snapshot(articles_import(items=seeds_and_variants(), tag=True))
+    Article.objects.all().delete()
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
+    started = []
+    start = importing._NameFinder.start
+
+    def recording_start(self, articles):
+        found = start(self, articles)
+        started.append(found)
+        return found
+
+    monkeypatch.setattr(importing._NameFinder, "start", recording_start)
+    results = articles_import(items=seeds_and_variants(), tag=True, batch_size=3)
+    assert snapshot(results) == expected
+    # Three batches, each sent to the finder (a batch of one duplicate too).
+    assert len(started) == 3 and None not in started
+
+
+def fail_to_find_names(texts):
+    raise RuntimeError("the finder fell over")
+
+
+def test_a_finder_that_fails_leaves_the_names_to_this_process(monkeypatch, caplog):
+    build_world()
+    expected = snapshot(articles_import(items=seeds_and_variants(), tag=True))
+    Article.objects.all().delete()
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
+    monkeypatch.setattr(importing, "_find_names", fail_to_find_names)
+    results = articles_import(items=seeds_and_variants(), tag=True)
+    assert snapshot(results) == expected
+    assert "Finding names in another process failed" in caplog.text
+    assert "the finder fell over" in caplog.text
+
+
+def test_a_name_added_between_batches_reaches_the_next_batch(monkeypatch):
+    world = build_world()
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
+    pools = []
+    forked_pool = importing.forked_pool
+
+    def recording_pool(*args, **kwargs):
+        pools.append(forked_pool(*args, **kwargs))
+        return pools[-1]
+
+    monkeypatch.setattr(importing, "forked_pool", recording_pool)
+    import_batch = importing._import_batch
+
+    def batch_then_alias(items, options, finder=None):
+        results = import_batch(items, options, finder)
+        world["KG"].aliases = "Kyrgyz\nKirgisistan"
+        entity_save(entity=world["KG"])
+        return results
+
+    monkeypatch.setattr(importing, "_import_batch", batch_then_alias)
+    text = "Kirgisistan und Aserbaidschan\n\nKirgisistan sprach mit Aserbaidschan."
+    items = [extract_text(text + f" Runde {n}.", f"k{n}.txt") for n in (1, 2)]
+    results = articles_import(items=items, tag=True, batch_size=1)
+    first, second = (
+        set(result.article.countries.values_list("code", flat=True))
+        for result in results
+    )
+    assert first == {"AZ"}
+    assert second == {"AZ", "KG"}
+    # The second batch's names were found by a process with the new catalog.
+    assert len(pools) == 2
+
+
+def test_a_small_import_finds_names_in_this_process(monkeypatch):
+    build_world()
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("no process is started for a few items")
+
+    monkeypatch.setattr(importing, "forked_pool", no_pool)
+    results = articles_import(items=[seed("visit"), seed("deputy_visit")], tag=True)
+    assert [r.status for r in results] == ["created", "created"]
+    assert all(r.suggestions for r in results)
+
+
+def test_names_of_a_changed_text_are_found_again():
+    build_world()
+    article = Article(title="Iraq", lead="", body="<p>Baku</p>")
+    found = importing._FoundNames(name_catalog(), [("Iraq", "", "<p>Baku</p>")], [])
+    article.title = "Iraq and Azerbaijan"
+    # Not the text that was sent: the caller finds the names itself.
+    assert found.of(article) is None

@@ -22,6 +22,7 @@ from django.core import serializers
 from django.core.management import call_command
 from reversion.models import Version
 
+from articles import importing
 from articles.importing import articles_import
 from articles.ingest import read_path
 from articles.models import Article
@@ -153,9 +154,30 @@ def assert_versions_as_reversion_stores_them():
         )
 
 
-def test_an_import_writes_what_the_record_says(tmp_path):
+def names_found_by_the_finder(monkeypatch):
+    """The articles whose names another process found (`_NameFinder`)."""
+    found = []
+    of = importing._FoundNames.of
+
+    def recording_of(self, article):
+        names = of(self, article)
+        if names is not None:
+            found.append(article.title)
+        return names
+
+    monkeypatch.setattr(importing._FoundNames, "of", recording_of)
+    return found
+
+
+# Names found in this process, then in another for every batch: the same record.
+@pytest.mark.parametrize("find_names_from", [10**9, 1])
+def test_an_import_writes_what_the_record_says(tmp_path, monkeypatch, find_names_from):
     call_command("loaddata", str(FIXTURES / "01_relations.json"), verbosity=0)
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", find_names_from)
+    by_finder = names_found_by_the_finder(monkeypatch)
     results = run_imports(tmp_path)
+    created = [r for r in results if r.status != "duplicate"]
+    assert len(by_finder) == (len(created) if find_names_from == 1 else 0)
     found = record(results)
     if os.environ.get("IMPORT_GOLDEN_WRITE"):
         text = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True)

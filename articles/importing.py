@@ -35,13 +35,12 @@ from .search import reindex_articles
 from .tagging import (
     TAG_FIELDS,
     BatchLookups,
-    NamesFound,
     insert_tag_rows,
     name_catalog,
+    names_in,
     remember_keys,
     suggest_for_article,
     tag_rows,
-    zones_of,
 )
 from .workers import can_fork, forked_pool
 
@@ -434,15 +433,14 @@ class _FoundNames:
     @staticmethod
     def _results(chunk):
         try:
-            found = chunk.result()
+            found, folded = chunk.result()
         except Exception:
             # Anything the other process could not do is done here instead.
             logger.warning("Finding names in another process failed", exc_info=True)
             return None
-        for names in found:
-            # The next finder is forked from this process: it starts with the
-            # words this one has seen already folded (`tagging._keys`).
-            remember_keys(names.tokens)
+        # The next finder is forked from this process: it starts with the
+        # words this one has already folded.
+        remember_keys(folded)
         return found
 
 
@@ -456,7 +454,7 @@ def _use_catalog(catalog):
 
 
 def _find_names(texts):
-    return [NamesFound.of(zones_of(*text), _catalog) for text in texts]
+    return names_in(texts, _catalog)
 
 
 def _record_revisions(articles, user):

@@ -11,6 +11,7 @@ import bisect
 import datetime
 import functools
 import html
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -179,10 +180,16 @@ def word_keys(text):
     return [key for key in _keys(WORD_RE.findall(text or "")) if key]
 
 
-def remember_keys(tokens):
-    """Keep the keys of `tokens` (made in another process) for their words."""
-    if len(_folded) < 200_000:
-        _folded.update(zip(tokens.texts, tokens.keys, strict=True))
+def remember_keys(pairs):
+    """Keep (word, key) pairs folded by another process (`names_in`)."""
+    if len(_folded) + len(pairs) <= 200_000:
+        _folded.update(pairs)
+
+
+def _keys_since(count):
+    """The (word, key) pairs folded since `_folded` held `count` (a dict keeps
+    the order of insertion; all of them if it was cleared meanwhile)."""
+    return list(itertools.islice(_folded.items(), min(count, len(_folded)), None))
 
 
 def _keys(words):
@@ -573,6 +580,15 @@ class NamesFound:
         """What `_score_mentions` gives, with the entities of `catalog`."""
         entities = catalog.by_key
         return {(kind, entities[kind, pk]): f for (kind, pk), f in self.by_key.items()}
+
+
+def names_in(texts, catalog):
+    """`NamesFound` for each (title, lead, body), and the (word, key) pairs this
+    process folded for them, for the process that sent them to `remember_keys`:
+    the next process it forks starts with them."""
+    known = len(_folded)
+    found = [NamesFound.of(zones_of(*text), catalog) for text in texts]
+    return found, _keys_since(known)
 
 
 class ArticleLookups:

@@ -5,7 +5,16 @@ Token per word, made the obvious way, would say."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.tagging import WORD_RE, Token, Tokens, fold, tokenize
+from articles.tagging import (
+    WORD_RE,
+    NameCatalog,
+    Token,
+    Tokens,
+    fold,
+    names_in,
+    remember_keys,
+    tokenize,
+)
 
 
 def one_token_per_word(zoned_texts):
@@ -64,3 +73,27 @@ def test_tokens_of_keys_spell_each_word_as_its_key():
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
 def test_any_text_tokenizes_as_one_token_per_word(text):
     assert list(tokenize(text, "lead")) == one_token_per_word([("lead", text)])
+
+
+def test_names_in_hands_back_only_the_words_it_had_to_fold():
+    catalog = NameCatalog([])
+    text = ("Qorvelunx met Zimbradakh", "", "<p>Qorvelunx again</p>")
+    found, folded = names_in([text], catalog)
+    assert found[0].tokens.texts == [
+        "Qorvelunx",
+        "met",
+        "Zimbradakh",
+        "Qorvelunx",
+        "again",
+    ]
+    assert ("Qorvelunx", fold("Qorvelunx")) in folded
+    assert ("Zimbradakh", fold("Zimbradakh")) in folded
+    # Known now: a second text with the same words folds nothing new.
+    _found, again = names_in([text], catalog)
+    assert again == []
+
+
+def test_remembered_keys_are_used_for_their_words():
+    # A key made elsewhere is taken as it is, not folded again.
+    remember_keys([("Wqxzrtyplm", "kept-as-sent")])
+    assert tokenize("Wqxzrtyplm").keys == ["kept-as-sent"]

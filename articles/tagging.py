@@ -291,13 +291,17 @@ class NameCatalog:
 
     def __init__(self, entities):
         self.entities = list(entities)
-        self.people = [entity for kind, entity in self.entities if kind == "person"]
         self.root = {}
+        # Surname key -> people: a surname counts alone only when one person
+        # has it.
+        surnames = defaultdict(set)
         for kind, entity in self.entities:
             for name in _names_of(kind, entity):
-                self._add(kind, entity, name)
+                keys = self._add(kind, entity, name)
+                if kind == "person" and len(keys) >= 2 and len(keys[-1]) >= 4:
+                    surnames[keys[-1]].add(entity)
         self.by_key = {(kind, entity.pk): entity for kind, entity in self.entities}
-        self.surnames = surname_index(self.people)
+        self.surnames = dict(surnames)
         self.single_surnames = {
             k for k, owners in self.surnames.items() if len(owners) == 1
         }
@@ -308,16 +312,18 @@ class NameCatalog:
         self._starting, self._seen = set(), set()
 
     def _add(self, kind, entity, original):
+        """Put the name in the trie; returns the keys of its words (none for
+        an acronym, which matches only as written)."""
         if ACRONYM_RE.fullmatch(original):
             name = Name(kind, entity, (original,), original, acronym=True)
         else:
-            keys = tuple(word_keys(original))
-            name = Name(kind, entity, keys, original)
+            name = Name(kind, entity, tuple(word_keys(original)), original)
         if name.keys:
             node = self.root.setdefault(name.keys[0], _Node())
             for key in name.keys[1:]:
                 node = node.children.setdefault(key, _Node())
             node.names.append(name)
+        return () if name.acronym else name.keys
 
     def given_names(self, person):
         """Keys of the person's first names and of the words allowed before a
@@ -459,17 +465,6 @@ def find_mentions(tokens, catalog):
 
 
 # ----------------------------------------------------------------- surnames
-
-
-def surname_index(people):
-    """Surname key -> people: a surname counts alone only when one person has it."""
-    index = defaultdict(set)
-    for person in people:
-        for name in person.all_names():
-            keys = word_keys(name)
-            if len(keys) >= 2 and len(keys[-1]) >= 4:
-                index[keys[-1]].add(person)
-    return dict(index)
 
 
 def _given_names(person):

@@ -660,10 +660,15 @@ class _Candidate:
         self.title, self.lead = set(words(title)), set(words(lead[:1000]))
 
     def is_close(self, other):
-        return (
-            jaccard(other.title, self.title) >= TITLE_OVERLAP
-            or jaccard(other.lead, self.lead) >= TITLE_OVERLAP
-        )
+        """Whether the titles or the leads overlap by TITLE_OVERLAP (Jaccard),
+        compared without a division: this runs for every candidate found."""
+        shared = len(self.title & other.title)
+        union = len(self.title) + len(other.title) - shared
+        if shared and shared >= TITLE_OVERLAP * union:
+            return True
+        shared = len(self.lead & other.lead)
+        union = len(self.lead) + len(other.lead) - shared
+        return bool(shared) and shared >= TITLE_OVERLAP * union
 
     def text_shingles(self):
         if self.shingles is None:

@@ -540,14 +540,15 @@ def suggest_for_article(
         tokens = article_tokens(article)
         mentions = find_mentions(tokens, catalog)
         scored = _score_mentions(tokens, mentions, catalog)
+        keys = TextKeys.of(tokens)
     elif new_people:
         raise ValueError("New people are found from the mentions, not from `names`.")
     else:
-        tokens, scored = names.tokens, names.scored(catalog)
+        scored, keys = names.scored(catalog), names.text_keys(article)
     tagged = lookups.stored_tags(article)
     suggestions = _entity_suggestions(scored)
     events = lookups.events_near(article)
-    suggestions += suggest_events(article, tokens, suggestions, events)
+    suggestions += suggest_events(article, keys, suggestions, events)
     suggestions = [s for s in suggestions if (s.kind, s.entity.pk) not in tagged]
     if new_people:
         suggestions += suggest_new_people(article, tokens, mentions, catalog)
@@ -558,10 +559,11 @@ def suggest_for_article(
 @dataclass
 class NamesFound:
     """The known names in an article's text, worked out where the catalog was
-    copied to (another process): its tokens, and per (kind, entity id) the
-    score and evidence of the entity, which `scored` turns back into entities."""
+    copied to (another process), in a form cheap to send back: the keys of its
+    words as one string, and per (kind, entity id) the score and evidence of
+    the entity, which `scored` turns back into entities."""
 
-    tokens: Tokens
+    keys: str  # the keys of the article's words, space-separated
     by_key: dict  # (kind, entity id) -> {"score": int, "evidence": [words]}
 
     @classmethod
@@ -569,12 +571,23 @@ class NamesFound:
         tokens = Tokens(zoned_texts)
         scored = _score_mentions(tokens, find_mentions(tokens, catalog), catalog)
         by_key = {(kind, entity.pk): found for (kind, entity), found in scored.items()}
-        return cls(tokens, by_key)
+        return cls(" ".join(tokens.keys), by_key)
 
     def scored(self, catalog):
         """What `_score_mentions` gives, with the entities of `catalog`."""
         entities = catalog.by_key
         return {(kind, entities[kind, pk]): f for (kind, pk), f in self.by_key.items()}
+
+    def text_keys(self, article):
+        """The `TextKeys` of `article`, whose text these names were found in."""
+        return TextKeys(self.keys.split(), functools.partial(_spelling, article))
+
+
+def _spelling(article, key):
+    """The first word of the article with `key`, as written (rarely needed: the
+    article's words are split again for it)."""
+    tokens = article_tokens(article)
+    return tokens.texts[tokens.keys.index(key)]
 
 
 def names_in(texts, catalog):
@@ -913,13 +926,18 @@ class _BatchEvents:
 
 
 class TextKeys:
-    """The article's folded words, joined once for phrase lookups and as a set."""
+    """The article's folded words, joined once for phrase lookups and as a set;
+    `spelling(key)` gives the first of its words with that key, as written."""
 
-    def __init__(self, tokens):
-        keys = tokens.keys
+    def __init__(self, keys, spelling):
         self.joined = f" {' '.join(keys)} "
         self.words = set(keys)
+        self.spelling = spelling
         self._kinds = {}
+
+    @classmethod
+    def of(cls, tokens):
+        return cls(tokens.keys, lambda key: tokens.texts[tokens.keys.index(key)])
 
     def has_phrase(self, wanted):
         """Whether the folded words `wanted` (space-separated) occur in a row."""
@@ -939,18 +957,18 @@ def _phrase_keys(phrase):
     return " ".join(word_keys(phrase))
 
 
-def suggest_events(article, tokens, suggestions, events):
+def suggest_events(article, keys, suggestions, events):
     """Events whose kind is named and whose place, countries or people match.
 
-    `events` are the candidates (EventCandidates). Without a publication date an event
-    is suggested only when it is the one candidate: many rounds of the same
-    consultations would otherwise compete.
+    `keys` are the article's `TextKeys`, `events` the candidates
+    (EventCandidates). Without a publication date an event is suggested only
+    when it is the one candidate: many rounds of the same consultations would
+    otherwise compete.
     """
-    keys = TextKeys(tokens)
     found = {(s.kind, s.entity.pk) for s in suggestions}
     matched = []
     for facts in events.named_in(keys, found):
-        evidence = _event_evidence(facts, keys, found, tokens)
+        evidence = _event_evidence(facts, keys, found)
         if evidence:
             matched.append((facts.event, evidence))
     if not _article_day(article) and len(matched) > 1:
@@ -961,7 +979,7 @@ def suggest_events(article, tokens, suggestions, events):
     ]
 
 
-def _event_evidence(facts, keys, found, tokens):
+def _event_evidence(facts, keys, found):
     if keys.has_phrase(facts.title):
         return [facts.event.title]
     words = keys.kind_words(facts.event.kind)
@@ -969,7 +987,7 @@ def _event_evidence(facts, keys, found, tokens):
         return []
     signals = []
     if facts.city and facts.city in keys.words:
-        signals.append(tokens.texts[tokens.keys.index(facts.city)])
+        signals.append(keys.spelling(facts.city))
     countries = facts.countries
     if countries and all(("country", pk) in found for pk, _name in countries):
         signals.append("countries: " + ", ".join(name for _pk, name in countries))

@@ -94,7 +94,7 @@ def _import(imported, index):
     if imported.get("available"):
         cpu = imported.get("cpu_seconds")
         cpu_note = (
-            f", {cpu} s CPU in the benchmark process and its reading processes"
+            f", {cpu} s CPU in the benchmark process and the processes it forks"
             if cpu is not None
             else ""
         )

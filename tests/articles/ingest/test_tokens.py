@@ -5,11 +5,14 @@ Token per word, made the obvious way, would say."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from articles.models import Article
 from articles.tagging import (
     WORD_RE,
     NameCatalog,
+    TextKeys,
     Token,
     Tokens,
+    article_tokens,
     fold,
     names_in,
     remember_keys,
@@ -79,13 +82,8 @@ def test_names_in_hands_back_only_the_words_it_had_to_fold():
     catalog = NameCatalog([])
     text = ("Qorvelunx met Zimbradakh", "", "<p>Qorvelunx again</p>")
     found, folded = names_in([text], catalog)
-    assert found[0].tokens.texts == [
-        "Qorvelunx",
-        "met",
-        "Zimbradakh",
-        "Qorvelunx",
-        "again",
-    ]
+    words = ["Qorvelunx", "met", "Zimbradakh", "Qorvelunx", "again"]
+    assert found[0].keys.split() == [fold(word) for word in words]
     assert ("Qorvelunx", fold("Qorvelunx")) in folded
     assert ("Zimbradakh", fold("Zimbradakh")) in folded
     # Known now: a second text with the same words folds nothing new.
@@ -97,3 +95,14 @@ def test_remembered_keys_are_used_for_their_words():
     # A key made elsewhere is taken as it is, not folded again.
     remember_keys([("Wqxzrtyplm", "kept-as-sent")])
     assert tokenize("Wqxzrtyplm").keys == ["kept-as-sent"]
+
+
+def test_names_found_elsewhere_give_the_text_keys_of_the_article():
+    article = Article(title="Talks in Bakı", lead="Bakı, Monday", body="<p>In BAKI</p>")
+    text = (article.title, article.lead, article.body)
+    (found,), _folded = names_in([text], NameCatalog([]))
+    keys = found.text_keys(article)
+    here = TextKeys.of(article_tokens(article))
+    assert (keys.joined, keys.words) == (here.joined, here.words)
+    # The first word with the key, as the article writes it.
+    assert keys.spelling(fold("Bakı")) == here.spelling(fold("Bakı")) == "Bakı"

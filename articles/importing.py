@@ -174,9 +174,16 @@ def collector_paused():
 
 
 def _import_batch(items, options, finder=None):
-    pending = [_prepare(item, options) for item in items]
-    drafts = [entry.article for entry in pending if entry.article is not None]
-    names = finder.start(drafts) if finder is not None else None
+    names = finder.start(len(items)) if finder is not None else None
+    pending = []
+    # Each chunk of drafts goes to the finder as soon as it is prepared.
+    for start in range(0, len(items), FIND_NAMES_CHUNK):
+        prepared = [
+            _prepare(item, options) for item in items[start : start + FIND_NAMES_CHUNK]
+        ]
+        if names is not None:
+            names.send([entry.article for entry in prepared if entry.article])
+        pending += prepared
     try:
         with transaction.atomic():
             _write(pending, options, names)
@@ -377,28 +384,24 @@ class _NameFinder:
     inserts and links the batch: most of the work of tag suggestions, done
     beside the rest of the import on a second core.
 
-    A batch with fewer than FIND_NAMES_FROM drafts is left to `_apply_tags`.
+    A batch of fewer than FIND_NAMES_FROM items is left to `_apply_tags`.
     A new catalog (an entity changed between batches) means a new process.
     """
 
     def __init__(self):
         self.catalog, self.pool = None, None
 
-    def start(self, articles):
-        """A `_FoundNames` for `articles`, or None to find them in this process."""
-        if len(articles) < FIND_NAMES_FROM or not can_fork():
+    def start(self, size):
+        """A `_FoundNames` for a batch of `size` items, to `send` its drafts
+        to; None to find their names in this process."""
+        if size < FIND_NAMES_FROM or not can_fork():
             return None
         catalog = name_catalog()
         if catalog is not self.catalog:
             self.close()
             self.catalog = catalog
             self.pool = forked_pool(1, initializer=_use_catalog, initargs=(catalog,))
-        texts = [_tagged_text(article) for article in articles]
-        chunks = [
-            self.pool.submit(_find_names, texts[start : start + FIND_NAMES_CHUNK])
-            for start in range(0, len(texts), FIND_NAMES_CHUNK)
-        ]
-        return _FoundNames(catalog, texts, chunks)
+        return _FoundNames(catalog, self.pool)
 
     def close(self):
         if self.pool is not None:
@@ -413,18 +416,27 @@ def _tagged_text(article):
 class _FoundNames:
     """The names found in a batch's texts by the finder's process."""
 
-    def __init__(self, catalog, texts, chunks):
-        self.catalog, self.chunks = catalog, chunks
-        self.positions = {text: position for position, text in enumerate(texts)}
+    def __init__(self, catalog, pool):
+        self.catalog, self.pool = catalog, pool
+        self.chunks = []  # the finder's task for each chunk of texts sent
+        self.positions = {}  # text -> (chunk number, position in the chunk)
         self.found = {}  # chunk number -> its NamesFound, or None if it failed
+
+    def send(self, articles):
+        """Have the names in the texts of `articles` found."""
+        texts = [_tagged_text(article) for article in articles]
+        number = len(self.chunks)
+        self.chunks.append(self.pool.submit(_find_names, texts))
+        for offset, text in enumerate(texts):
+            self.positions[text] = (number, offset)
 
     def of(self, article):
         """The article's `NamesFound`, or None (then `_apply_tags` finds them)
-        when its text is not the one sent, or the process failed."""
+        when its text is not one sent, or the process failed."""
         position = self.positions.get(_tagged_text(article))
         if position is None:
             return None
-        number, offset = divmod(position, FIND_NAMES_CHUNK)
+        number, offset = position
         if number not in self.found:
             self.found[number] = self._results(self.chunks[number])
         found = self.found[number]

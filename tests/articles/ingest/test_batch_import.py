@@ -3,6 +3,7 @@ at a time; a refused item reported while the others land; queries per batch."""
 
 import gc
 import re
+from concurrent.futures import Future
 
 import pytest
 import reversion
@@ -363,10 +364,29 @@ def test_a_small_import_finds_names_in_this_process(monkeypatch):
     assert all(r.suggestions for r in results)
 
 
-def test_names_of_a_changed_text_are_found_again():
+class FinishedPool:
+    """Runs each task at once, here."""
+
+    def submit(self, function, *args):
+        future = Future()
+        future.set_result(function(*args))
+        return future
+
+
+def test_names_of_a_changed_text_are_found_again(monkeypatch):
     build_world()
-    article = Article(title="Iraq", lead="", body="<p>Baku</p>")
-    found = importing._FoundNames(name_catalog(), [("Iraq", "", "<p>Baku</p>")], [])
-    article.title = "Iraq and Azerbaijan"
+    catalog = name_catalog()
+    monkeypatch.setattr(importing, "_catalog", catalog)
+    sent = Article(title="Iraq", lead="", body="<p>Baku</p>")
+    changed = Article(title="Iraq", lead="", body="<p>Baku</p>")
+    found = importing._FoundNames(catalog, FinishedPool())
+    found.send([sent, changed])
+    changed.title = "Iraq and Azerbaijan"
+    assert found.of(sent).by_key.keys() == {("country", catalog_id(catalog, "IQ"))}
     # Not the text that was sent: the caller finds the names itself.
-    assert found.of(article) is None
+    assert found.of(changed) is None
+
+
+def catalog_id(catalog, code):
+    (pk,) = [e.pk for kind, e in catalog.entities if getattr(e, "code", "") == code]
+    return pk

@@ -3,13 +3,9 @@ what this process has loaded (settings, the language model) and need no set-up
 of their own."""
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 
 from django.db import connections
-
-# How much lower a helper's scheduling priority is than its parent's.
-HELPER_NICENESS = 5
 
 
 def can_fork():
@@ -33,9 +29,6 @@ def forked_pool(workers, initializer=None, initargs=()):
 
 def _start_worker(initializer, initargs):
     _forget_connections()
-    # Helpers give way to the process they work for when the cores are busy:
-    # it is the one that writes, which everything waits for.
-    os.nice(HELPER_NICENESS)
     if initializer is not None:
         initializer(*initargs)
 

@@ -25,6 +25,10 @@ RANK_CANDIDATES = 1000
 # always met by reading the word's matches (SqliteBackend.by_entity_first).
 BY_ENTITY_LIMIT = 2000
 NEWEST = ("-published_at", "-pk")
+# SQLite: reading a match's row by its id costs about as much as stepping over
+# this many entries of the (status, published_at) index (1.4 us against 0.2 us
+# at 100,000 articles; docs/search.md).
+ROW_LOOKUP_COST = 7
 
 
 def quote_fts(term):
@@ -156,7 +160,7 @@ class SqliteBackend:
             return ranked_then_newest(matches, ranked, needed)
         if not few and len(ranked) < needed:
             seen = set(ranked)
-            newest = self._newest_public(groups, needed)
+            newest = self._newest_public(groups, needed, indexed)
             ranked += [pk for pk in newest if pk not in seen]
         return ranked[:needed], public
 
@@ -166,7 +170,8 @@ class SqliteBackend:
             indexed, _public, kept = self._counts(groups, base)
             by_entity = self.by_entity_first(indexed, kept)
             return newest_and_total(self.match(base, groups, by_entity), needed)
-        return self._newest_public(groups, needed), self._counts(groups)[1]
+        indexed, public, _kept = self._counts(groups)
+        return self._newest_public(groups, needed, indexed), public
 
     def by_entity_first(self, matches, kept):
         """Whether to look each of the `kept` articles up in the index rather
@@ -245,18 +250,44 @@ class SqliteBackend:
             RANK_CANDIDATES,
         ]
 
-    def _newest_public(self, groups, limit):
-        # The (status, published_at) index alone, newest first: `+id` keeps
-        # SQLite from looking up every match's row (its large body first).
-        sql = (
+    def _newest_public(self, groups, limit, matches):
+        """The newest `limit` public matches of `groups`, which has about
+        `matches`, in one statement choosing between two plans.
+
+        Stepping down the (status, published_at) index and keeping the matches
+        passes about limit x articles / matches entries; reading each match's
+        row by its id and sorting costs `matches` lookups. The second is
+        cheaper for few matches: below about 3,800 of 100,000 articles for a
+        limit of 1,000. Only the branch chosen runs (a subquery that does not
+        depend on the row runs when reached), and each is read in its order.
+        """
+        expression = self.expression(groups)
+        # `+id` keeps SQLite from looking up every match's row (its large body
+        # first): the index alone, newest first, ties in the index's order
+        # (lowest id first), which the lookup's sort repeats.
+        scan = (
             "SELECT id FROM articles_article WHERE status = %s AND published_at <= %s "
             f"AND +id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
             "ORDER BY status, published_at DESC LIMIT %s"
         )
-        params = [*self._scheduled_params(), self.expression(groups), limit]
+        lookup = (
+            f"SELECT id FROM articles_article WHERE id IN (SELECT rowid FROM "
+            f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) AND status = %s "
+            "AND published_at <= %s ORDER BY published_at DESC, id LIMIT %s"
+        )
+        sql = (
+            f"SELECT CASE WHEN %s * %s * {ROW_LOOKUP_COST} < %s * "
+            "(SELECT max(id) FROM articles_article) "
+            f"THEN (SELECT group_concat(id) FROM ({lookup})) "
+            f"ELSE (SELECT group_concat(id) FROM ({scan})) END"
+        )
+        scheduled = self._scheduled_params()
+        params = [matches, matches, limit]
+        params += [expression, *scheduled, limit, *scheduled, expression, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            (found,) = cursor.fetchone()
+        return [int(pk) for pk in found.split(",")] if found else []
 
     def _scheduled_params(self):
         """The published status and now, as the SQLite backend stores them."""

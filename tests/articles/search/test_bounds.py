@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from articles.search import backends, query, search_articles
+from articles.search import backends, query, search_articles, text
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,30 @@ def test_filtered_and_sorted_by_date_past_the_bounds(small_bounds, many, publish
         "harbour", filters={"person": person.slug}, sort="date", page=3, page_size=2
     )
     assert [hit.article for hit in last.hits] == tagged[4:]
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite backend's two plans"
+)
+
+
+@sqlite_only
+@pytest.mark.parametrize("lookup_cost", [0, 10**9])
+def test_both_plans_for_the_newest_matches_give_the_same_order(
+    monkeypatch, publish, unpublished, lookup_cost
+):
+    # Cost 0: every match's row is read by id; a huge cost: the date index is
+    # stepped down. Ties in the publication time come in the index's order,
+    # lowest id first.
+    same_time = days_ago(5)
+    tied = [publish(title=f"Harbour tie {n}", published_at=same_time) for n in (1, 2)]
+    older = [publish(title=f"Harbour {n}", published_at=days_ago(n)) for n in (8, 9)]
+    newer = publish(title="Harbour new", published_at=days_ago(1))
+    publish(title="Quay only", published_at=days_ago(2))
+    unpublished(title="Harbour hidden")
+    monkeypatch.setattr(backends, "ROW_LOOKUP_COST", lookup_cost)
+    engine = backends.SqliteBackend()
+    groups = text.query_groups("harbour")
+    expected = [newer] + sorted(tied, key=lambda a: a.pk) + older
+    assert engine._newest_public(groups, 20, 9) == [a.pk for a in expected]
+    assert engine._newest_public(groups, 4, 9) == [a.pk for a in expected[:4]]

@@ -426,7 +426,14 @@ class _FoundNames:
         """Have the names in the texts of `articles` found."""
         texts = [_tagged_text(article) for article in articles]
         number = len(self.chunks)
-        self.chunks.append(self.pool.submit(_find_names, texts))
+        try:
+            chunk = self.pool.submit(_find_names, texts)
+        except Exception:
+            # A finder that died on an earlier chunk takes no more: these
+            # texts' names are found here.
+            logger.warning("Finding names in another process failed", exc_info=True)
+            return
+        self.chunks.append(chunk)
         for offset, text in enumerate(texts):
             self.positions[text] = (number, offset)
 

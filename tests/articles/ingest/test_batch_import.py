@@ -4,6 +4,7 @@ at a time; a refused item reported while the others land; queries per batch."""
 import gc
 import re
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 import reversion
@@ -317,6 +318,27 @@ def test_a_finder_that_fails_leaves_the_names_to_this_process(monkeypatch, caplo
     assert snapshot(results) == expected
     assert "Finding names in another process failed" in caplog.text
     assert "the finder fell over" in caplog.text
+
+
+class BrokenPool:
+    """A finder whose process has died: it takes no more work."""
+
+    def submit(self, function, *args):
+        raise BrokenProcessPool("the finder's process was killed")
+
+    def shutdown(self, **kwargs):
+        pass
+
+
+def test_a_finder_that_died_leaves_the_names_to_this_process(monkeypatch, caplog):
+    build_world()
+    expected = snapshot(articles_import(items=seeds_and_variants(), tag=True))
+    Article.objects.all().delete()
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
+    monkeypatch.setattr(importing, "forked_pool", lambda *args, **kwargs: BrokenPool())
+    results = articles_import(items=seeds_and_variants(), tag=True)
+    assert snapshot(results) == expected
+    assert "the finder's process was killed" in caplog.text
 
 
 def test_a_name_added_between_batches_reaches_the_next_batch(monkeypatch):

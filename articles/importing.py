@@ -35,6 +35,7 @@ from .search import reindex_articles
 from .tagging import (
     TAG_FIELDS,
     BatchLookups,
+    default_order_through,
     insert_tag_rows,
     name_catalog,
     names_in,
@@ -509,10 +510,7 @@ def _tag_ids(ids):
     for name in TAG_FIELDS.values():
         field = Article._meta.get_field(name)
         entity = field.m2m_reverse_field_name()
-        ordering = [
-            f"-{entity}__{key[1:]}" if key.startswith("-") else f"{entity}__{key}"
-            for key in field.related_model._meta.ordering
-        ]
+        ordering = default_order_through(entity, field.related_model)
         rows = field.remote_field.through.objects.filter(article_id__in=ids)
         rows = rows.order_by(*ordering, f"{entity}_id")
         found[name] = defaultdict(list)

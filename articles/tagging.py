@@ -836,6 +836,14 @@ def event_facts(events):
     return [EventFacts.of(e, countries[e.pk], participants[e.pk]) for e in events]
 
 
+def default_order_through(relation, model):
+    """`model`'s default ordering, for rows reaching it through `relation`."""
+    return [
+        f"-{relation}__{key[1:]}" if key.startswith("-") else f"{relation}__{key}"
+        for key in model._meta.ordering
+    ]
+
+
 def _related_labels(event_ids, name):
     """Event id -> [(entity id, label)] of the events' relation `name`, in the
     entity model's default order."""
@@ -845,16 +853,13 @@ def _related_labels(event_ids, name):
     field = Event._meta.get_field(name)
     model, source = field.related_model, field.m2m_field_name()
     target = field.m2m_reverse_field_name()
-    ordering = [
-        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
-        for key in model._meta.ordering
-    ]
-    columns = [f"{target}__{column}" for column in LABEL_FIELDS[model]]
-    rows = field.remote_field.through.objects.filter(**{f"{source}_id__in": event_ids})
-    rows = rows.order_by(*ordering, f"{target}_id")
-    labels = {}  # the same entity comes back for many events: one label each
     names = LABEL_FIELDS[model]
-    rows = rows.values_list(f"{source}_id", f"{target}_id", *columns)
+    rows = (
+        field.remote_field.through.objects.filter(**{f"{source}_id__in": event_ids})
+        .order_by(*default_order_through(target, model), f"{target}_id")
+        .values_list(f"{source}_id", f"{target}_id", *(f"{target}__{n}" for n in names))
+    )
+    labels = {}  # the same entity comes back for many events: one label each
     for event_id, pk, *values in rows:
         if pk not in labels:
             labels[pk] = str(model(pk=pk, **dict(zip(names, values, strict=True))))

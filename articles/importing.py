@@ -122,6 +122,7 @@ def articles_import(
     publish=False,
     tag=False,
     batch_size=BATCH_SIZE,
+    find_names_apart=False,
 ):
     """Import `items` (`ingest.Extracted`), `batch_size` per transaction.
 
@@ -130,6 +131,10 @@ def articles_import(
     failed (a bad language code, a row the database refuses), with the others
     imported all the same. Raises PermissionDenied before writing anything when
     `publish` is asked for by a user without the publish permission.
+
+    With `tag` and `find_names_apart`, a forked process finds the names in the
+    texts of each batch of FIND_NAMES_FROM items or more (`_NameFinder`). The
+    import command asks for it; a web request does not fork its server.
     """
     if publish and not services.can_publish(user):
         raise PermissionDenied("You need the publish permission to publish on import.")
@@ -141,7 +146,8 @@ def articles_import(
         "tag": tag,
     }
     results = []
-    finder = _NameFinder() if tag and len(items) >= FIND_NAMES_FROM else None
+    apart = find_names_apart and tag and len(items) >= FIND_NAMES_FROM
+    finder = _NameFinder() if apart else None
     try:
         for start in range(0, len(items), batch_size):
             with collector_paused():

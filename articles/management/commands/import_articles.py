@@ -98,6 +98,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 publish=options["publish"],
                 tag=options["tag"],
+                find_names_apart=True,
             )
         except PermissionDenied as error:
             return [

@@ -298,7 +298,9 @@ def test_names_found_in_another_process_write_what_this_one_writes(monkeypatch):
         return found
 
     monkeypatch.setattr(importing._NameFinder, "start", recording_start)
-    results = articles_import(items=seeds_and_variants(), tag=True, batch_size=3)
+    results = articles_import(
+        items=seeds_and_variants(), tag=True, batch_size=3, find_names_apart=True
+    )
     assert snapshot(results) == expected
     # Three batches, each sent to the finder (a batch of one duplicate too).
     assert len(started) == 3 and None not in started
@@ -314,7 +316,9 @@ def test_a_finder_that_fails_leaves_the_names_to_this_process(monkeypatch, caplo
     Article.objects.all().delete()
     monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
     monkeypatch.setattr(importing, "_find_names", fail_to_find_names)
-    results = articles_import(items=seeds_and_variants(), tag=True)
+    results = articles_import(
+        items=seeds_and_variants(), tag=True, find_names_apart=True
+    )
     assert snapshot(results) == expected
     assert "Finding names in another process failed" in caplog.text
     assert "the finder fell over" in caplog.text
@@ -336,7 +340,9 @@ def test_a_finder_that_died_leaves_the_names_to_this_process(monkeypatch, caplog
     Article.objects.all().delete()
     monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
     monkeypatch.setattr(importing, "forked_pool", lambda *args, **kwargs: BrokenPool())
-    results = articles_import(items=seeds_and_variants(), tag=True)
+    results = articles_import(
+        items=seeds_and_variants(), tag=True, find_names_apart=True
+    )
     assert snapshot(results) == expected
     assert "the finder's process was killed" in caplog.text
 
@@ -363,7 +369,9 @@ def test_a_name_added_between_batches_reaches_the_next_batch(monkeypatch):
     monkeypatch.setattr(importing, "_import_batch", batch_then_alias)
     text = "Kirgisistan und Aserbaidschan\n\nKirgisistan sprach mit Aserbaidschan."
     items = [extract_text(text + f" Runde {n}.", f"k{n}.txt") for n in (1, 2)]
-    results = articles_import(items=items, tag=True, batch_size=1)
+    results = articles_import(
+        items=items, tag=True, batch_size=1, find_names_apart=True
+    )
     first, second = (
         set(result.article.countries.values_list("code", flat=True))
         for result in results
@@ -374,16 +382,26 @@ def test_a_name_added_between_batches_reaches_the_next_batch(monkeypatch):
     assert len(pools) == 2
 
 
+def no_pool(*args, **kwargs):
+    raise AssertionError("no process is started")
+
+
 def test_a_small_import_finds_names_in_this_process(monkeypatch):
     build_world()
-
-    def no_pool(*args, **kwargs):
-        raise AssertionError("no process is started for a few items")
-
     monkeypatch.setattr(importing, "forked_pool", no_pool)
-    results = articles_import(items=[seed("visit"), seed("deputy_visit")], tag=True)
+    items = [seed("visit"), seed("deputy_visit")]
+    results = articles_import(items=items, tag=True, find_names_apart=True)
     assert [r.status for r in results] == ["created", "created"]
     assert all(r.suggestions for r in results)
+
+
+def test_names_are_found_apart_only_when_asked(monkeypatch):
+    # The admin's upload imports in the web request: it never forks.
+    build_world()
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
+    monkeypatch.setattr(importing, "forked_pool", no_pool)
+    results = articles_import(items=seeds_and_variants(), tag=True)
+    assert {r.status for r in results} == {"created", "near_duplicate", "duplicate"}
 
 
 class FinishedPool:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles import importing
 from articles.management.commands import import_articles
 from articles.models import Article
 from tests.factories import chief_editor, editor
@@ -96,6 +97,23 @@ def test_tag_option_applies_suggested_tags():
     assert (
         article.people.count() == 1
     )  # the known minister; new names wait for an editor
+
+
+def test_the_command_finds_names_in_another_process(monkeypatch):
+    build_world()
+    monkeypatch.setattr(importing, "FIND_NAMES_FROM", 1)
+    found = []
+    of = importing._FoundNames.of
+
+    def recording_of(self, article):
+        names = of(self, article)
+        found.append(names is not None)
+        return names
+
+    monkeypatch.setattr(importing._FoundNames, "of", recording_of)
+    _out, _err, error = run(str(seed_path("consultations_en")), "--tag")
+    assert error is None
+    assert found == [True]
 
 
 @pytest.fixture

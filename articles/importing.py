@@ -486,10 +486,11 @@ def _find_names(texts):
 def _record_revisions(articles, user):
     """One revision holding the first version of every article of the batch, with
     its tags, in the rows `reversion.add_to_revision` would write (two inserts).
-    New articles have no images yet: there are no inline rows to follow."""
+    New articles have no images yet: there are no inline rows to follow. As
+    `add_to_revision` after a save, the articles are serialised as they are in
+    memory: the insert and the links wrote exactly these values."""
     options = reversion.revisions._get_options(Article)
     ids = [article.pk for article in articles]
-    stored = Article.objects.filter(pk__in=ids)
     author = user if user is not None and user.is_authenticated else None
     revision = Revision.objects.create(date_created=timezone.now(), user=author)
     content_type = ContentType.objects.get_for_model(Article)
@@ -504,7 +505,7 @@ def _record_revisions(articles, user):
             serialized_data=serializer.serialize([article], fields=options.fields),
             object_repr=str(article),
         )
-        for article in stored
+        for article in articles
     )
 
 

@@ -209,9 +209,9 @@ def test_queries_grow_with_batches_not_items():
     # index rows, so no tag sets are read), clearing any rows of theirs (both
     # FTS5 tables on SQLite, the search tables in one statement on PostgreSQL)
     # and their facet keys, the release (6 or 5); revision: the revision row,
-    # the articles and their six tag sets, the version rows (9).
+    # the articles' six tag sets, the version rows (8).
     index = 6 if connection.vendor == "sqlite" else 5
-    assert one == ten == 7 + 5 + 2 + index + 9
+    assert one == ten == 7 + 5 + 2 + index + 8
     assert two_batches == 2 * one
 
 

@@ -700,36 +700,46 @@ class _Candidate:
         return self.shingles
 
 
+class _WordOrder:
+    """Words rarest first (then alphabetically), the fixed order prefix
+    filtering needs; one serves every index of a check."""
+
+    def __init__(self, counts):
+        self.counts = counts  # word -> number of candidates using it
+        # As positions: sorting each set by them costs a third of sorting by
+        # (count, word).
+        ordered = sorted(counts, key=lambda word: (counts[word], word))
+        self.positions = {word: position for position, word in enumerate(ordered)}
+
+    def prefix(self, found):
+        """The first |x| - ceil(t * |x|) + 1 words of `found` in this order."""
+        try:
+            ordered = sorted(found, key=self.positions.__getitem__)
+        except KeyError:  # a word no candidate uses: rarest of all, as before
+            ordered = sorted(found, key=lambda word: (self.counts[word], word))
+        return ordered[: len(found) - math.ceil(TITLE_OVERLAP * len(found)) + 1]
+
+
 class _SimilarSets:
     """Finds the sets whose Jaccard similarity to a given set may reach
     TITLE_OVERLAP, without comparing it with every set (prefix filtering).
 
     Two sets that similar share a word among the first |x| - ceil(t * |x|) + 1
-    words of each, in any fixed order of words; rarest first keeps the lists
-    short. Callers check the similarity of what is returned.
+    words of each, in any fixed order of words (`_WordOrder`); rarest first
+    keeps the lists short. Callers check the similarity of what is returned.
     """
 
-    def __init__(self, counts):
-        self.counts = counts  # word -> number of candidates using it
-        # The order of words, rarest first, as positions: sorting each set by
-        # them costs a third of sorting by (count, word).
-        ordered = sorted(counts, key=lambda word: (counts[word], word))
-        self.order = {word: position for position, word in enumerate(ordered)}
+    def __init__(self, order):
+        self.order = order
         self.by_word = defaultdict(list)
 
-    def _prefix(self, found):
-        try:
-            ordered = sorted(found, key=self.order.__getitem__)
-        except KeyError:  # a word no candidate uses: rarest of all, as before
-            ordered = sorted(found, key=lambda word: (self.counts[word], word))
-        return ordered[: len(found) - math.ceil(TITLE_OVERLAP * len(found)) + 1]
-
     def add(self, found, candidate):
-        for word in self._prefix(found):
+        for word in self.order.prefix(found):
             self.by_word[word].append(candidate)
 
     def similar(self, found):
-        return {c for word in self._prefix(found) for c in self.by_word.get(word, ())}
+        words = self.order.prefix(found)
+        return {c for word in words for c in self.by_word.get(word, ())}
 
 
 class _Recent:
@@ -743,7 +753,8 @@ class _Recent:
         self.stored = {candidate.pk: candidate for candidate in stored}
         everything = stored + drafts
         counts = Counter(w for c in everything for w in c.title | c.lead)
-        self.titles, self.leads = _SimilarSets(counts), _SimilarSets(counts)
+        order = _WordOrder(counts)
+        self.titles, self.leads = _SimilarSets(order), _SimilarSets(order)
         self.count = 0
         for candidate in reversed(stored):  # oldest first: rank grows with recency
             self._add(candidate)

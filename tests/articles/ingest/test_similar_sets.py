@@ -5,7 +5,13 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.importing import TITLE_OVERLAP, _Candidate, _SimilarSets, jaccard
+from articles.importing import (
+    TITLE_OVERLAP,
+    _Candidate,
+    _SimilarSets,
+    _WordOrder,
+    jaccard,
+)
 
 WORDS = st.sampled_from([f"w{n}" for n in range(24)])
 SETS = st.lists(st.frozensets(WORDS, max_size=14), min_size=1, max_size=30)
@@ -13,7 +19,7 @@ SETS = st.lists(st.frozensets(WORDS, max_size=14), min_size=1, max_size=30)
 
 def indexed(sets):
     counts = Counter(word for found in sets for word in found)
-    index = _SimilarSets(counts)
+    index = _SimilarSets(_WordOrder(counts))
     for number, found in enumerate(sets):
         index.add(found, number)
     return index

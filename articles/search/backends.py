@@ -211,8 +211,7 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             indexed, scheduled, kept, ranked = cursor.fetchone()
-        ranked = [int(pk) for pk in ranked.split(",")] if ranked else []
-        return indexed, indexed - scheduled, kept, ranked
+        return indexed, indexed - scheduled, kept, _concatenated_ids(ranked)
 
     def _counts_sql(self, groups, base):
         """The statement of `_counts` and its parameters.
@@ -287,7 +286,7 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             (found,) = cursor.fetchone()
-        return [int(pk) for pk in found.split(",")] if found else []
+        return _concatenated_ids(found)
 
     def _scheduled_params(self):
         """The published status and now, as the SQLite backend stores them."""
@@ -297,6 +296,11 @@ class SqliteBackend:
 
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         return [Article.Status.PUBLISHED, now]
+
+
+def _concatenated_ids(text):
+    """The ids of a `group_concat(id)`, in its order (NULL when none)."""
+    return [int(pk) for pk in text.split(",")] if text else []
 
 
 class PostgresBackend:

@@ -6,8 +6,12 @@ search for "consultation" marks "consultations", the same on both engines.
 A word can only match if its first letter could start one of the terms, so a
 regular expression picks those candidates out of the text first and Python
 checks just them: most words of a long body are never looked at one by one.
+Words holding a letter outside ASCII are always candidates (folding may turn
+them into anything); a second expression finds those, only in text that has
+such letters.
 """
 
+import heapq
 import re
 import string
 from functools import lru_cache
@@ -57,16 +61,38 @@ KEY_STARTS = _key_starts()
 
 @lru_cache(maxsize=1_000)
 def candidate_pattern(terms):
-    """A regular expression finding the words that could match one of `terms`:
-    those starting with a letter that can begin a term, and every word holding
-    a letter outside ASCII (folding may turn it into anything)."""
+    """A regular expression finding the words that start with a letter that can
+    begin one of `terms`.
+
+    The letter comes first and the check that it opens a word follows it, so
+    the engine skips the other letters in C instead of trying every position.
+    """
     starts = set()
     for term in terms:
         starts |= KEY_STARTS.get(term[0], set()) | {term[0]}
     letters = "".join(sorted(starts | {letter.upper() for letter in starts}))
-    return re.compile(
-        rf"(?<![^\W_])(?=[{re.escape(letters)}]|[^\W_]*[^\x00-\x7f\W])[^\W_]+"
-    )
+    return re.compile(rf"[{re.escape(letters)}](?<![^\W_].)[^\W_]*")
+
+
+# From a word's first letter outside ASCII to the word's end; what precedes it
+# in the word is ASCII letters and digits.
+NON_ASCII_TAIL = re.compile(r"[^\x00-\x7f\W][^\W_]*")
+ASCII_WORD_CHARS = frozenset(string.ascii_letters + string.digits)
+
+
+def _non_ascii_words(source, pattern):
+    """The words of `source` holding a letter outside ASCII that `pattern`
+    (a candidate_pattern) does not find, in order."""
+    for tail in NON_ASCII_TAIL.finditer(source):
+        begin = tail.start()
+        while begin and source[begin - 1] in ASCII_WORD_CHARS:
+            begin -= 1
+        if begin == tail.start() or not pattern.match(source, begin):
+            yield TOKEN.match(source, begin)
+
+
+def _start(found):
+    return found.start()
 
 
 class Matcher:
@@ -77,11 +103,18 @@ class Matcher:
         self.language = language
         self.pattern = candidate_pattern(self.terms) if self.terms else None
 
+    def candidates(self, source):
+        """The words of `source` that could match, in order."""
+        found = self.pattern.finditer(source)
+        if source.isascii():
+            return found
+        return heapq.merge(found, _non_ascii_words(source, self.pattern), key=_start)
+
     def matches(self, source):
         """The matching words of `source`, as regular expression matches."""
         if self.pattern is None:
             return
-        for found in self.pattern.finditer(source):
+        for found in self.candidates(source):
             if not self.terms.isdisjoint(token_terms(found.group(), self.language)):
                 yield found
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import prefetch_related_objects
+from django.db.models import prefetch_related_objects, signals
 
 from articles.models import Article
-from articles.taglists import SHOWN_FIELDS, load_tags, union_sql
+from articles.taglists import SHOWN_FIELDS, load_tags, shown_instance, union_sql
 from relations.models import Event
 from tests.factories import (
     AgreementFactory,
@@ -104,6 +104,51 @@ def test_fields_a_page_does_not_show_are_read_when_asked_for(
     person = article.people.all()[0]
     with django_assert_num_queries(1):
         assert person.bio == "Diplomat since 1994."
+
+
+def made_by_from_db(model, pk, texts):
+    names = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname in {model._meta.pk.attname, *SHOWN_FIELDS[model]}
+    ]
+    present = dict(zip(SHOWN_FIELDS[model], texts, strict=True))
+    present[model._meta.pk.attname] = pk
+    return model.from_db("default", names, [present[name] for name in names])
+
+
+def state(instance):
+    fields = {k: v for k, v in instance.__dict__.items() if k != "_state"}
+    return (
+        type(instance),
+        fields,
+        instance._state.db,
+        instance._state.adding,
+        instance.get_deferred_fields(),
+    )
+
+
+@pytest.mark.parametrize("model", list(SHOWN_FIELDS), ids=lambda m: m.__name__)
+def test_a_shown_tag_is_the_instance_from_db_makes(model):
+    texts = [f"text {index}" for index in range(len(SHOWN_FIELDS[model]))]
+    made = shown_instance(model, 7, texts + ["padding"], "default")
+    assert state(made) == state(made_by_from_db(model, 7, texts))
+    assert made.pk == 7 and made == made_by_from_db(model, 7, texts)
+
+
+def test_a_tag_model_with_a_post_init_receiver_is_made_through_init():
+    made = []
+
+    def receiver(sender, instance, **kwargs):
+        made.append(instance)
+
+    signals.post_init.connect(receiver, sender=Event)
+    try:
+        event = shown_instance(Event, 3, ["Talks", "talks"], "default")
+    finally:
+        signals.post_init.disconnect(receiver, sender=Event)
+    assert made == [event]
+    assert state(event) == state(made_by_from_db(Event, 3, ["Talks", "talks"]))
 
 
 def test_nothing_to_load_makes_no_query(django_assert_num_queries):

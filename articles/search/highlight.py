@@ -102,6 +102,8 @@ class Matcher:
         self.terms = frozenset(terms)
         self.language = language
         self.pattern = candidate_pattern(self.terms) if self.terms else None
+        # word -> whether it matches: the same words recur in a page's texts.
+        self.verdicts = {}
 
     def candidates(self, source):
         """The words of `source` that could match, in order."""
@@ -114,8 +116,14 @@ class Matcher:
         """The matching words of `source`, as regular expression matches."""
         if self.pattern is None:
             return
+        verdicts = self.verdicts
         for found in self.candidates(source):
-            if not self.terms.isdisjoint(token_terms(found.group(), self.language)):
+            word = found.group()
+            verdict = verdicts.get(word)
+            if verdict is None:
+                forms = token_terms(word, self.language)
+                verdict = verdicts[word] = not self.terms.isdisjoint(forms)
+            if verdict:
                 yield found
 
     def first(self, source):

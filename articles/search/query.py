@@ -89,12 +89,17 @@ def _parts(article):
 def _hits(ids, groups, articles):
     by_id = articles.order_by().in_bulk(ids)
     terms = highlight.term_set(groups)
+    matchers = {}  # one per language: it remembers the words it has checked
     hits = []
     for pk in ids:
         article = by_id.get(pk)
         if article is None:  # outside the caller's queryset for the page
             continue
-        matcher = highlight.Matcher(terms, article.language)
+        matcher = matchers.get(article.language)
+        if matcher is None:
+            matcher = matchers[article.language] = highlight.Matcher(
+                terms, article.language
+            )
         # The lead if it holds a match, else the body if it does, else the lead.
         source, first = highlight.summary(_parts(article), matcher)
         hits.append(

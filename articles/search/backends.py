@@ -25,10 +25,10 @@ RANK_CANDIDATES = 1000
 # always met by reading the word's matches (SqliteBackend.by_entity_first).
 BY_ENTITY_LIMIT = 2000
 NEWEST = ("-published_at", "-pk")
-# SQLite: reading a match's row by its id costs about as much as stepping over
-# this many entries of the (status, published_at) index (1.4 us against 0.2 us
-# at 100,000 articles; docs/search.md).
-ROW_LOOKUP_COST = 7
+# SQLite: checking a match by its id in the (id, status, published_at) index
+# costs about as much as stepping over this many entries of the (status,
+# published_at) index (docs/search.md).
+ROW_LOOKUP_COST = 4
 
 
 def quote_fts(term):

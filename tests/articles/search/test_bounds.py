@@ -156,3 +156,17 @@ def test_both_plans_for_the_newest_matches_give_the_same_order(
     expected = [newer] + sorted(tied, key=lambda a: a.pk) + older
     assert engine._newest_public(groups, 20, 9) == [a.pk for a in expected]
     assert engine._newest_public(groups, 4, 9) == [a.pk for a in expected[:4]]
+
+
+@sqlite_only
+def test_the_articles_status_and_date_are_indexed_by_id():
+    # Migration 0013: a filtered search checks whether each article its filters
+    # keep is public in this index instead of reading the article's row. A
+    # rebuild of the article table (a later AlterField on SQLite) drops it.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA index_info(article_public_by_id)")
+        columns = [row[2] for row in cursor.fetchall()]
+        cursor.execute("PRAGMA index_list(articles_article)")
+        tables = {row[1] for row in cursor.fetchall()}
+    assert "article_public_by_id" in tables
+    assert columns == ["id", "status", "published_at"]

@@ -121,12 +121,17 @@ def _decode_or_fail(data, encoding, name):
         raise IngestError(f"{name}: not valid {encoding} text.") from error
 
 
+# Bytes below 32 that text does not hold (tab, newlines and form feed it may).
+CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in b"\t\n\r\f")
+
+
 def _refuse_binary(data, name):
     for signature, kind in BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise IngestError(f"{name}: this is {kind}, not text.")
     head = data[:8192]
-    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f")
+    # Counted in C: the bytes left after deleting every control byte.
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
     if b"\x00" in head or controls > len(head) * 0.05:
         raise IngestError(f"{name}: this is a binary file, not text.")
 

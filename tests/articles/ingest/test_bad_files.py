@@ -4,8 +4,17 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from articles.ingest import MAX_BYTES, IngestError, read_bytes, read_path
+from articles.ingest import (
+    BINARY_SIGNATURES,
+    MAX_BYTES,
+    IngestError,
+    _refuse_binary,
+    read_bytes,
+    read_path,
+)
 
 
 def _write(tmp_path, name, data):
@@ -123,3 +132,35 @@ def test_html_page(tmp_path):
     assert item.lead.startswith("The presidents met")
     assert "alert" not in item.body and "Home" not in item.body
     assert "onclick" not in item.body and "Copyright" not in item.body
+
+
+def _control_share_over_limit(data):
+    """The rule `_refuse_binary` applies, written out byte by byte."""
+    head = data[:8192]
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f")
+    return b"\x00" in head or controls > len(head) * 0.05
+
+
+# Text, the control bytes text may hold, and ones it may not.
+BYTES = st.sampled_from(
+    [b"a", b"\xc3\xa9", b" ", b"\t", b"\n", b"\r", b"\f", b"\x01", b"\x1b"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(BYTES, min_size=1, max_size=200).map(b"".join),
+    st.integers(min_value=0, max_value=9000),
+)
+def test_control_bytes_are_counted_as_the_rule_says(sample, padding):
+    # Padding past the 8 KiB head shifts what is counted.
+    data = b"a" * padding + sample if padding % 2 else sample * (1 + padding // 50)
+    refused = True
+    try:
+        _refuse_binary(data, "item")
+    except IngestError:
+        pass
+    else:
+        refused = False
+    if not any(data.startswith(signature) for signature in BINARY_SIGNATURES):
+        assert refused == _control_share_over_limit(data)

@@ -49,13 +49,10 @@ def load_tags(objects, fields):
     for owner, kind, rank, pk, *texts in rows:
         tags[owner, kind].append((rank, pk, texts))
     for kind, field in enumerate(fields):
-        target = model._meta.get_field(field).related_model
-        plain = _plain_init(target)
+        make = shown_maker(model._meta.get_field(field).related_model, db)
         for obj in objects:
             found = sorted(tags[obj.pk, kind], key=lambda row: row[0])
-            instances = [
-                shown_instance(target, pk, texts, db, plain) for _, pk, texts in found
-            ]
+            instances = [make(pk, texts) for _, pk, texts in found]
             set_prefetched(obj, field, instances)
     return objects
 
@@ -119,16 +116,26 @@ def _order_sql(model, name, quote):
     return f"t.{column} {'DESC' if name.startswith('-') else 'ASC'}"
 
 
-def shown_instance(model, pk, texts, db, plain=None):
-    """A `model` row holding its id and shown fields; the others are deferred.
-    `plain`: what `_plain_init(model)` says, for a caller making many."""
-    # Texts beyond the model's shown fields are the UNION's padding.
-    present = dict(zip(SHOWN_FIELDS[model], texts, strict=False))
-    present[model._meta.pk.attname] = pk
-    if _plain_init(model) if plain is None else plain:
-        return _instance_of_plain_model(model, present, db)
-    names = _loaded_names(model)
-    return model.from_db(db, names, [present[name] for name in names])
+def shown_instance(model, pk, texts, db):
+    """A `model` row holding its id and shown fields; the others are deferred."""
+    return shown_maker(model, db)(pk, texts)
+
+
+def shown_maker(model, db):
+    """`shown_instance` for many rows of `model`: a function of (pk, texts),
+    with how to make them decided once."""
+    fields, pk_name = SHOWN_FIELDS[model], model._meta.pk.attname
+    names, plain = _loaded_names(model), _plain_init(model)
+
+    def make(pk, texts):
+        # Texts beyond the model's shown fields are the UNION's padding.
+        present = dict(zip(fields, texts, strict=False))
+        present[pk_name] = pk
+        if plain:
+            return _instance_of_plain_model(model, present, db)
+        return model.from_db(db, names, [present[name] for name in names])
+
+    return make
 
 
 def _instance_of_plain_model(model, present, db):

@@ -17,7 +17,7 @@ from django.db.models import F, IntegerField, Value, Window
 from django.db.models.functions import RowNumber
 
 from ..models import Article
-from ..taglists import set_prefetched, shown_instance, union_sql
+from ..taglists import set_prefetched, shown_maker, union_sql
 
 # Tag fields, in the order of their branches (their kind is the position).
 TAG_LINKS = ("people", "countries", "organizations", "events", "agreements", "topics")
@@ -64,9 +64,17 @@ def _link_rows(article_ids, root_ids, sample):
     with connections[db].cursor() as cursor:
         cursor.execute(f"{tags} UNION ALL {versions}", params)
         rows = cursor.fetchall()
+    makers = [
+        shown_maker(Article._meta.get_field(name).related_model, db)
+        for name in TAG_LINKS
+    ]
     ranked = defaultdict(list)
     for owner, kind, rank, pk, *texts in rows:
-        ranked[kind, owner].append((rank, _instance(kind, owner, pk, texts, db)))
+        if kind != VERSIONS:
+            item = makers[kind](pk, texts)
+        else:
+            item = _version(owner, pk, texts, db)
+        ranked[kind, owner].append((rank, item))
     links = defaultdict(list)
     for key, items in ranked.items():
         links[key] = [item for _, item in sorted(items, key=lambda pair: pair[0])]
@@ -107,12 +115,8 @@ def _ordering(model):
     ]
 
 
-def _instance(kind, owner, pk, texts, db):
-    """A tag with its id and shown fields, or a version with its id, story and
-    the fields of its link (like .only())."""
-    if kind != VERSIONS:
-        field = Article._meta.get_field(TAG_LINKS[kind])
-        return shown_instance(field.related_model, pk, texts, db)
+def _version(owner, pk, texts, db):
+    """A version with its id, story and the fields of its link (like .only())."""
     loaded = dict(zip(VERSION_FIELDS, texts, strict=True))
     loaded.update(id=pk, story_id=owner)
     names = _version_names()

@@ -684,20 +684,23 @@ class _Candidate:
         self.title, self.lead = set(words(title)), set(words(lead[:1000]))
 
     def is_close(self, other):
-        """Whether the titles or the leads overlap by TITLE_OVERLAP (Jaccard),
-        compared without a division: this runs for every candidate found."""
-        shared = len(self.title & other.title)
-        union = len(self.title) + len(other.title) - shared
-        if shared and shared >= TITLE_OVERLAP * union:
-            return True
-        shared = len(self.lead & other.lead)
-        union = len(self.lead) + len(other.lead) - shared
-        return bool(shared) and shared >= TITLE_OVERLAP * union
+        """Whether the titles or the leads overlap by TITLE_OVERLAP (Jaccard)."""
+        return _overlap_reached(self.title, other.title) or _overlap_reached(
+            self.lead, other.lead
+        )
 
     def text_shingles(self):
         if self.shingles is None:
             self.shingles = shingles(_full_text(self.article))
         return self.shingles
+
+
+def _overlap_reached(first, second):
+    """jaccard(first, second) >= TITLE_OVERLAP, without a division: this runs
+    for every candidate found."""
+    shared = len(first & second)
+    union = len(first) + len(second) - shared
+    return bool(shared) and shared >= TITLE_OVERLAP * union
 
 
 class _WordOrder:

@@ -152,6 +152,10 @@ class Tokens:
             ]
         return self._offsets
 
+    def spelling(self, key):
+        """The first word with `key`, as written."""
+        return self.texts[self.keys.index(key)]
+
     def __len__(self):
         return len(self.keys)
 
@@ -586,8 +590,7 @@ class NamesFound:
 def _spelling(article, key):
     """The first word of the article with `key`, as written (rarely needed: the
     article's words are split again for it)."""
-    tokens = article_tokens(article)
-    return tokens.texts[tokens.keys.index(key)]
+    return article_tokens(article).spelling(key)
 
 
 def names_in(texts, catalog):
@@ -973,7 +976,7 @@ class TextKeys:
 
     @classmethod
     def of(cls, tokens):
-        return cls(tokens.keys, lambda key: tokens.texts[tokens.keys.index(key)])
+        return cls(tokens.keys, tokens.spelling)
 
     def has_phrase(self, wanted):
         """Whether the folded words `wanted` (space-separated) occur in a row."""

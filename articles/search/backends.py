@@ -254,16 +254,17 @@ class SqliteBackend:
         `matches`, in one statement choosing between two plans.
 
         Stepping down the (status, published_at) index and keeping the matches
-        passes about limit x articles / matches entries; reading each match's
-        row by its id and sorting costs `matches` lookups. The second is
-        cheaper for few matches: below about 3,800 of 100,000 articles for a
-        limit of 1,000. Only the branch chosen runs (a subquery that does not
+        passes about limit x articles / matches entries; checking each match
+        by its id in the (id, status, published_at) index and sorting costs
+        `matches` lookups, ROW_LOOKUP_COST entries each. The second is cheaper
+        for few matches: below about 5,000 of 100,000 articles for a limit of
+        1,000. Only the branch chosen runs (a subquery that does not
         depend on the row runs when reached), and each is read in its order.
         """
         expression = self.expression(groups)
-        # `+id` keeps SQLite from looking up every match's row (its large body
-        # first): the index alone, newest first, ties in the index's order
-        # (lowest id first), which the lookup's sort repeats.
+        # `+id` keeps SQLite from looking up every match by id: the date index
+        # alone, newest first, ties in the index's order (lowest id first),
+        # which the lookup's sort repeats.
         scan = (
             "SELECT id FROM articles_article WHERE status = %s AND published_at <= %s "
             f"AND +id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "

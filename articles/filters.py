@@ -2,10 +2,13 @@
 
 import django_filters
 from django import forms
+from django.db.models import F
+from django.db.models.lookups import In
 
 from relations.models import Event, Organization, Person, Topic
 
 from .models import Article, Source
+from .search.indexing import KEYED_BY, filter_key
 
 
 def without_nul(data):
@@ -133,5 +136,30 @@ def tagged(queryset, field_name, entity=None, **entity_lookups):
         lookups = {target: entity}
     else:
         lookups = {f"{target}__{key}": value for key, value in entity_lookups.items()}
-    tags = field.remote_field.through.objects.filter(**lookups)
-    return queryset.filter(pk__in=tags.values(field.m2m_field_name()))
+    tags = field.remote_field.through.objects.filter(**lookups).values(
+        field.m2m_field_name()
+    )
+    key = _filter_key(field_name, entity, entity_lookups)
+    if key is None:
+        return queryset.filter(pk__in=tags)
+    return queryset.filter(TaggedIn(F("pk"), tags, key=key))
+
+
+def _filter_key(field_name, entity, entity_lookups):
+    """The index key of the articles `tagged` keeps, when one entity names them."""
+    keyed_by = KEYED_BY.get(field_name, "pk")
+    if entity is not None:
+        return filter_key(field_name, getattr(entity, keyed_by))
+    if set(entity_lookups) == {keyed_by}:
+        return filter_key(field_name, entity_lookups[keyed_by])
+    return None
+
+
+class TaggedIn(In):
+    """`id IN (<the articles tagged with one entity>)`, naming the filter key
+    those articles carry in the search index (`indexing.filter_key`), so that
+    the search can find them there (`backends.filter_keys`)."""
+
+    def __init__(self, lhs, rhs, *, key):
+        super().__init__(lhs, rhs)
+        self.key = key

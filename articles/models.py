@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +46,17 @@ class Source(models.Model):
         return link("articles:search") + f"?source={self.slug}"
 
 
+class PublicBy(LessThanOrEqual):
+    """`published_at <= now` as `public_condition` asks it. A lookup of its own
+    (the same SQL as `lte`), so the search can tell the definition of public
+    from a caller's own date bound (`articles.search.backends.filter_keys`)."""
+
+    lookup_name = "public_by"
+
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators["lte"] % rhs
+
+
 def public_condition(through=""):
     """The one definition of public: published, and its publication time passed.
 
@@ -56,7 +68,7 @@ def public_condition(through=""):
     return Q(
         **{
             f"{through}status": Article.Status.PUBLISHED,
-            f"{through}published_at__lte": timezone.now(),
+            f"{through}published_at__public_by": timezone.now(),
         }
     )
 
@@ -300,6 +312,8 @@ class SearchStrong(SearchRow):
             GinIndex(fields=["strong"], name="searchstrong_gin", fastupdate=False)
         ]
 
+
+Article._meta.get_field("published_at").register_lookup(PublicBy)
 
 TAG_FIELDS_BY_MODEL = {
     Person: "people",

@@ -14,10 +14,12 @@ class StaleEntityVersionError(Exception):
         self.current_version = current_version
 
 
-def _names(entity):
-    if hasattr(entity, "all_names"):
-        return entity.all_names()
-    return [str(entity)]
+def _indexed(entity):
+    """What the search index holds of `entity` in each article tagged with it:
+    its names, and a country's code (its filter key, see
+    articles.search.indexing.filter_key)."""
+    names = entity.all_names() if hasattr(entity, "all_names") else [str(entity)]
+    return names, getattr(entity, "code", None)
 
 
 def _claim_version(entity, expected):
@@ -44,9 +46,9 @@ def entity_save(*, entity, expected_version=None, relations=None):
     """Create or update `entity` and set its many-to-many `relations` (a dict of
     field name to objects); a stale `expected_version` raises and writes nothing.
 
-    When its name or aliases changed, the articles tagged with it are reindexed in
-    the same transaction, so a new spelling is searchable at once. That costs one
-    index write per tagged article.
+    When its name, aliases or (a country) code changed, the articles tagged with
+    it are reindexed in the same transaction, so a new spelling is searchable and
+    the code filters at once. That costs one index write per tagged article.
     """
     from articles.models import TAG_FIELDS_BY_MODEL, Article
     from articles.search import reindex_articles
@@ -58,7 +60,7 @@ def entity_save(*, entity, expected_version=None, relations=None):
     for field, objects in (relations or {}).items():
         getattr(entity, field).set(objects)
     tags_articles = model in TAG_FIELDS_BY_MODEL
-    if tags_articles and before is not None and _names(before) != _names(entity):
+    if tags_articles and before is not None and _indexed(before) != _indexed(entity):
         reindex_articles(
             Article.objects.mentioning(entity).values_list("pk", flat=True)
         )

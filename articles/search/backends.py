@@ -15,7 +15,8 @@ in the body, and the cost no longer grows with the corpus.
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Value, When, Window
 from django.db.models.expressions import Col
-from django.db.models.lookups import Exact, LessThanOrEqual
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND
 from django.utils import timezone
 
 FTS_TABLE = "article_search_fts"
@@ -106,17 +107,20 @@ class SqliteBackend:
         if not documents:
             return
         cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, names, lead, body) "
-            "VALUES (%s, %s, %s, %s, %s)",
+            f"INSERT INTO {FTS_TABLE} (rowid, title, names, lead, body, keys) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
             [
-                (doc.article_id, doc.title, doc.names, doc.lead, doc.body)
+                (doc.article_id, doc.title, doc.names, doc.lead, doc.body, doc.keys)
                 for doc in documents
             ],
         )
         cursor.executemany(
-            f"INSERT INTO {STRONG_TABLE} (rowid, title, names, lead) "
-            "VALUES (%s, %s, %s, %s)",
-            [(doc.article_id, doc.title, doc.names, doc.lead) for doc in documents],
+            f"INSERT INTO {STRONG_TABLE} (rowid, title, names, lead, keys) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [
+                (doc.article_id, doc.title, doc.names, doc.lead, doc.keys)
+                for doc in documents
+            ],
         )
 
     def expression(self, groups):
@@ -147,8 +151,10 @@ class SqliteBackend:
 
         `restricted`: `base` holds filters beyond "public". Without them the
         index answers alone (it holds only articles with the published status),
-        less the matches scheduled for later.
+        less the matches scheduled for later; so it does when the filters ask
+        only for tags, which the index rows carry as keys (`with_keys`).
         """
+        groups, restricted = self.with_keys(base, groups, restricted)
         counted = self._counts_and_ranked(groups, base if restricted else None)
         indexed, public, kept, ranked = counted
         few = indexed <= RANK_CANDIDATES
@@ -166,12 +172,27 @@ class SqliteBackend:
 
     def newest(self, base, groups, needed, restricted):
         """(the newest `needed` ids of `base` matching, the number of them)."""
+        groups, restricted = self.with_keys(base, groups, restricted)
         if restricted:
             indexed, _public, kept = self._counts(groups, base)
             by_entity = self.by_entity_first(indexed, kept)
             return newest_and_total(self.match(base, groups, by_entity), needed)
         indexed, public, _kept = self._counts(groups)
         return self._newest_public(groups, needed, indexed), public
+
+    def with_keys(self, base, groups, restricted):
+        """(`groups` and the filter keys of `base`'s tags, each a group the
+        index must match too; whether `base` asks anything more than those
+        tags, which the search must then still read from `base`).
+
+        FTS5 intersects its own lists of the word's and the key's articles,
+        far faster than SQLite intersects the word's matches with the ids read
+        from a tag table (docs/search.md, "Filters").
+        """
+        if not restricted:
+            return groups, False
+        keys, only_keys = filter_keys(base)
+        return [*groups, *((key,) for key in keys)], not only_keys
 
     def by_entity_first(self, matches, kept):
         """Whether to look each of the `kept` articles up in the index rather
@@ -491,35 +512,79 @@ def kept_ids(base):
     return sql, list(params)
 
 
-def is_id_subquery(node):
+def filter_keys(base):
+    """(the filter keys every article of `base` carries, whether `base` asks
+    nothing more of an article than those tags and being public).
+
+    Read off `base`'s conditions: those joined by AND, at its own level and
+    inside `id IN (<a query of articles>)`. A key comes from an entity filter
+    (`articles.filters.TaggedIn`); anything else makes the keys a part of what
+    `base` asks, still true of all its articles.
+    """
+    return _keys_of(base.query, base.query.base_table)
+
+
+def _keys_of(query, alias):
+    from articles.filters import TaggedIn
+    from articles.models import Article
+
+    if query.is_sliced or query.where.negated or query.where.connector != AND:
+        return [], False
+    keys, exact = [], True
+    for node in query.where.children:
+        if isinstance(node, TaggedIn) and _is_pk(node.lhs, alias):
+            keys.append(node.key)
+        elif is_id_subquery(node, alias) and node.rhs.model is Article:
+            inner, inner_exact = _keys_of(node.rhs, node.rhs.base_table)
+            keys += inner
+            exact = exact and inner_exact and _selects_pk(node.rhs)
+        elif not is_publication_check(node, alias):
+            exact = False
+    return keys, exact
+
+
+def _is_pk(column, alias):
+    from articles.models import Article
+
+    return (
+        isinstance(column, Col)
+        and column.alias == alias
+        and column.target == Article._meta.pk
+    )
+
+
+def _selects_pk(query):
+    """Whether `query` selects its articles' ids and nothing else."""
+    return len(query.select) == 1 and _is_pk(query.select[0], query.base_table)
+
+
+def is_id_subquery(node, alias=None):
     """Whether `node` is `<article table>.id IN (<a query>)`."""
     from django.db.models.lookups import In
     from django.db.models.sql.query import Query
 
     from articles.models import Article
 
-    column = getattr(node, "lhs", None)
     return (
-        type(node) is In
+        isinstance(node, In)
         and isinstance(node.rhs, Query)
-        and isinstance(column, Col)
-        and column.alias == Article._meta.db_table
-        and column.target.primary_key
+        and _is_pk(node.lhs, alias or Article._meta.db_table)
     )
 
 
-def is_publication_check(node):
+def is_publication_check(node, alias=None):
     """Whether `node` is one of the conditions of `Article.objects.published()`
     (status = published, published_at <= now) on the queried article table."""
-    from articles.models import Article
+    from articles.models import Article, PublicBy
 
-    checks = {"status": Exact, "published_at": LessThanOrEqual}
     column = getattr(node, "lhs", None)
-    return (
-        isinstance(column, Col)
-        and column.alias == Article._meta.db_table
-        and type(node) is checks.get(column.target.name)
-    )
+    if not (
+        isinstance(column, Col) and column.alias == (alias or Article._meta.db_table)
+    ):
+        return False
+    if column.target.name == "status":
+        return type(node) is Exact and node.rhs == Article.Status.PUBLISHED
+    return column.target.name == "published_at" and type(node) is PublicBy
 
 
 DOCUMENTS = "articles_searchdoc"

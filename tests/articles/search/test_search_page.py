@@ -151,11 +151,12 @@ def test_query_count_does_not_grow(
 ENGINE_QUERIES = 3
 
 
-def filtered():
+def filtered(tags_only=False):
     from django.db import connection
 
-    # SQLite: which of the ranked ids the filters keep, a query of its own.
-    return 1 if connection.vendor == "sqlite" else 0
+    # SQLite: which of the ranked ids the filters keep, a query of its own,
+    # unless they ask only for tags, which the index rows carry as keys.
+    return 1 if connection.vendor == "sqlite" and not tags_only else 0
 
 
 def test_query_count_with_an_entity_filter(
@@ -163,7 +164,7 @@ def test_query_count_with_an_entity_filter(
 ):
     publish(title="Border talks", tags={"people": [aliyev]})
     # The above plus one lookup of the entities the filters name.
-    with django_assert_num_queries(ENGINE_QUERIES + filtered() + 2 + 1):
+    with django_assert_num_queries(ENGINE_QUERIES + filtered(tags_only=True) + 2 + 1):
         response = get(client, q="border", person=aliyev.slug)
     assert b"1 article found" in response.content
 

@@ -1,0 +1,202 @@
+"""Filter keys: each index row names its article's tags, so a search filtered by
+tags is answered by the full-text index alone (SQLite), with the same results as
+reading the tag tables."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.filters import ArticleFilterSet, tagged
+from articles.models import Article
+from articles.search import backends, search_articles
+from articles.search.backends import FTS_TABLE, STRONG_TABLE, filter_keys
+from articles.search.indexing import KEY_PREFIX, filter_key
+from articles.search.query import published_base
+from articles.services import article_set_tags
+from relations.services import entity_save
+from tests.factories import CountryFactory, PersonFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite engine stores the keys"
+)
+
+
+def keys_of(filters):
+    base, error, _ = published_base(filters)
+    assert error is None
+    return filter_keys(base)
+
+
+def test_the_keys_are_read_off_tag_filters_only(aliyev, azerbaijan):
+    person = filter_key("people", aliyev.pk)
+    country = filter_key("countries", "az")
+    assert keys_of({"person": aliyev.slug}) == ([person], True)
+    assert keys_of({"country": "az"}) == ([country], True)
+    assert keys_of({"country": "az", "person": aliyev.slug}) == (
+        [country, person],
+        True,
+    )
+    # Other filters stay with the search; the keys still narrow it.
+    assert keys_of({"person": aliyev.slug, "language": "en"}) == ([person], False)
+    assert keys_of({"person": aliyev.slug, "event_kind": "state_visit"}) == (
+        [person],
+        False,
+    )
+    assert keys_of({"event_kind": "state_visit"}) == ([], False)
+
+
+def test_the_keys_of_a_callers_queryset(aliyev):
+    person = filter_key("people", aliyev.pk)
+    # As the portal and the API pass their FilterSet's queryset.
+    filterset = ArticleFilterSet(
+        {"person": aliyev.slug}, queryset=Article.objects.published()
+    )
+    assert filterset.is_valid()
+    assert keys_of(filterset.qs) == ([person], True)
+    # The same tag through a join of the caller's own: no key.
+    assert keys_of(Article.objects.filter(people=aliyev)) == ([], False)
+    # A date bound of the caller's own is not the "public" check.
+    bounded = Article.objects.filter(published_at__lte=timezone.now())
+    assert keys_of(tagged(bounded, "people", aliyev)) == ([person], False)
+    # Keys under NOT, or of a slice of the tagged articles, are not kept.
+    tagged_ids = tagged(Article.objects.all(), "people", aliyev).values("pk")
+    assert keys_of(Article.objects.exclude(pk__in=tagged_ids)) == ([], False)
+    sliced = tagged(Article.objects.order_by("pk"), "people", aliyev)[:1]
+    assert keys_of(sliced) == ([], False)
+
+
+def test_only_plain_letters_and_digits_make_a_key():
+    assert filter_key("countries", "AZ") == f"{KEY_PREFIX}countriesaz"
+    assert filter_key("people", 17) == f"{KEY_PREFIX}people17"
+    # The tokenizer would split these; such a filter reads the tag table.
+    assert filter_key("countries", "A.") is None
+    assert filter_key("countries", "Ä1") is None
+
+
+def row_keys(table, article):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT keys FROM {table} WHERE rowid = %s", [article.pk])
+        return set(cursor.fetchone()[0].split())
+
+
+@sqlite_only
+def test_an_index_row_carries_the_keys_of_its_tags(publish, aliyev, azerbaijan):
+    topic = TopicFactory()
+    article = publish(
+        title="Border talks", tags={"people": [aliyev], "topics": [topic]}
+    )
+    expected = {filter_key("people", aliyev.pk), filter_key("topics", topic.pk)}
+    for table in (FTS_TABLE, STRONG_TABLE):
+        assert row_keys(table, article) == expected
+    article_set_tags(article=article, people=[], countries=[azerbaijan])
+    expected = {filter_key("countries", "az"), filter_key("topics", topic.pk)}
+    for table in (FTS_TABLE, STRONG_TABLE):
+        assert row_keys(table, article) == expected
+
+
+def test_a_new_country_code_filters_at_once(publish):
+    country = CountryFactory(code="XA")
+    article = publish(title="Border talks", tags={"countries": [country]})
+    country.code = "XB"
+    entity_save(entity=country)
+    for code, found in (("xb", [article]), ("xa", [])):
+        results = search_articles("border", filters={"country": code})
+        assert [hit.article for hit in results.hits] == found
+
+
+def test_no_query_reaches_a_key(publish, aliyev):
+    publish(title="Border talks", tags={"people": [aliyev]})
+    for text in (filter_key("people", aliyev.pk), f"people{aliyev.pk}"):
+        assert search_articles(text).total == 0
+
+
+@pytest.fixture
+def tagged_corpus(publish, unpublished):
+    """Articles over three people and two countries in several combinations,
+    drafts and a scheduled article tagged alike."""
+    countries = [CountryFactory(code="XA"), CountryFactory(code="XB")]
+    people = [PersonFactory() for _ in range(3)]
+    for number in range(30):
+        publish(
+            title=f"Border talks {number}",
+            body=f"<p>Border crossings and harbour works, round {number}.</p>",
+            published_at=timezone.now() - datetime.timedelta(days=number),
+            tags={
+                "countries": countries[: number % 3],
+                "people": people[number % 4 :],
+            },
+        )
+    for article in unpublished(title="Border talks unseen"):
+        article_set_tags(article=article, people=people, countries=countries)
+    return {
+        "person": [person.slug for person in people],
+        "country": ["xa", "xb"],
+    }
+
+
+FILTERS = [
+    lambda c: {"person": c["person"][0]},
+    lambda c: {"country": c["country"][1]},
+    lambda c: {"person": c["person"][2], "country": c["country"][0]},
+    lambda c: {"person": c["person"][1], "language": "en"},
+    lambda c: (
+        ArticleFilterSet(
+            {"person": c["person"][1]}, queryset=Article.objects.published()
+        ).qs
+    ),
+]
+
+
+def searched(query, filters, sort):
+    results = search_articles(query, filters=filters, sort=sort, page_size=100)
+    facets = {
+        name: [(v.value, v.count) for v in values]
+        for name, values in results.facets.items()
+    }
+    return [hit.article.pk for hit in results.hits], results.total, facets
+
+
+@sqlite_only
+@pytest.mark.parametrize("candidates", [1000, 3])
+@pytest.mark.parametrize("make_filters", FILTERS)
+def test_keys_find_what_the_tag_tables_find(
+    tagged_corpus, monkeypatch, candidates, make_filters
+):
+    # With 3 ranking candidates, "border" is ranked in tiers (see backends).
+    monkeypatch.setattr(backends, "RANK_CANDIDATES", candidates)
+    filters = make_filters(tagged_corpus)
+    for query in ("border", "harbour round", "talks 17", "absent"):
+        for sort in ("relevance", "date"):
+            keyed = searched(query, filters, sort)
+            with monkeypatch.context() as unkeyed:
+                unkeyed.setattr(
+                    backends.SqliteBackend,
+                    "with_keys",
+                    lambda self, base, groups, restricted: (groups, restricted),
+                )
+                unkeyed_found = searched(query, filters, sort)
+            if candidates < 30 and sort == "relevance":
+                # In tiers the keyed search ranks the best of the filtered
+                # matches first, the other the best of all that the filters
+                # keep: the same articles, not always in the same order.
+                keyed = (sorted(keyed[0]), *keyed[1:])
+                unkeyed_found = (sorted(unkeyed_found[0]), *unkeyed_found[1:])
+            assert unkeyed_found == keyed, (query, sort)
+
+
+@sqlite_only
+def test_a_tag_filter_reads_no_tag_table(tagged_corpus):
+    for sort in ("relevance", "date"):
+        with CaptureQueriesContext(connection) as queries:
+            results = search_articles(
+                "border", filters={"person": tagged_corpus["person"][0]}, sort=sort
+            )
+        assert results.total > 0
+        statements = " ".join(query["sql"] for query in queries)
+        assert KEY_PREFIX in statements
+        engine = [q["sql"] for q in queries if FTS_TABLE in q["sql"]]
+        assert engine and all("articles_article_people" not in sql for sql in engine)

@@ -526,7 +526,6 @@ def filter_keys(base):
 
 def _keys_of(query, alias):
     from articles.filters import TaggedIn
-    from articles.models import Article
 
     if query.is_sliced or query.where.negated or query.where.connector != AND:
         return [], False
@@ -534,10 +533,10 @@ def _keys_of(query, alias):
     for node in query.where.children:
         if isinstance(node, TaggedIn) and _is_pk(node.lhs, alias):
             keys.append(node.key)
-        elif is_id_subquery(node, alias) and node.rhs.model is Article:
+        elif is_id_subquery(node, alias) and _selects_article_ids(node.rhs):
             inner, inner_exact = _keys_of(node.rhs, node.rhs.base_table)
             keys += inner
-            exact = exact and inner_exact and _selects_pk(node.rhs)
+            exact = exact and inner_exact
         elif not is_publication_check(node, alias):
             exact = False
     return keys, exact
@@ -553,9 +552,15 @@ def _is_pk(column, alias):
     )
 
 
-def _selects_pk(query):
-    """Whether `query` selects its articles' ids and nothing else."""
-    return len(query.select) == 1 and _is_pk(query.select[0], query.base_table)
+def _selects_article_ids(query):
+    """Whether `query` selects the ids of its articles and nothing else."""
+    from articles.models import Article
+
+    return (
+        query.model is Article
+        and len(query.select) == 1
+        and _is_pk(query.select[0], query.base_table)
+    )
 
 
 def is_id_subquery(node, alias=None):

@@ -62,6 +62,13 @@ def test_the_keys_of_a_callers_queryset(aliyev):
     # A date bound of the caller's own is not the "public" check.
     bounded = Article.objects.filter(published_at__lte=timezone.now())
     assert keys_of(tagged(bounded, "people", aliyev)) == ([person], False)
+    # Neither is a status of the caller's own.
+    drafts = Article.objects.filter(status=Article.Status.DRAFT)
+    assert keys_of(tagged(drafts, "people", aliyev)) == ([person], False)
+    # The keys of other articles than those selected are not theirs.
+    tagged_articles = tagged(Article.objects.all(), "people", aliyev)
+    originals = tagged_articles.values("possible_duplicate_of")
+    assert keys_of(Article.objects.filter(pk__in=originals)) == ([], False)
     # Keys under NOT, or of a slice of the tagged articles, are not kept.
     tagged_ids = tagged(Article.objects.all(), "people", aliyev).values("pk")
     assert keys_of(Article.objects.exclude(pk__in=tagged_ids)) == ([], False)
@@ -200,3 +207,36 @@ def test_a_tag_filter_reads_no_tag_table(tagged_corpus):
         assert KEY_PREFIX in statements
         engine = [q["sql"] for q in queries if FTS_TABLE in q["sql"]]
         assert engine and all("articles_article_people" not in sql for sql in engine)
+
+
+def fts_columns(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} LIMIT 0")
+        return [column[0] for column in cursor.description]
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_writes_the_keys_of_existing_articles(publish, aliyev):
+    from django.core.management import call_command
+
+    article = publish(title="Border talks", tags={"people": [aliyev]})
+    publish(title="Border talks elsewhere")
+    call_command("migrate", "articles", "0013", verbosity=0)
+    assert fts_columns(FTS_TABLE) == ["title", "names", "lead", "body"]
+    assert search_articles("border").total == 2
+    call_command("migrate", verbosity=0)
+    assert fts_columns(FTS_TABLE) == ["title", "names", "lead", "body", "keys"]
+    for table in (FTS_TABLE, STRONG_TABLE):
+        assert row_keys(table, article) == {filter_key("people", aliyev.pk)}
+    results = search_articles("border", filters={"person": aliyev.slug}, sort="date")
+    assert [hit.article for hit in results.hits] == [article]
+    # The rank weights are kept, the keys' 0.
+    weights = {
+        FTS_TABLE: "bm25(10.0, 5.0, 2.0, 1.0, 0.0)",
+        STRONG_TABLE: "bm25(10.0, 5.0, 2.0, 0.0)",
+    }
+    with connection.cursor() as cursor:
+        for table, rank in weights.items():
+            cursor.execute(f"SELECT v FROM {table}_config WHERE k = 'rank'")
+            assert cursor.fetchone() == (rank,)

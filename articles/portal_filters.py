@@ -35,18 +35,38 @@ class PreloadedModelChoiceField(fields.ModelChoiceField):
 class SearchPageFilterSet(ArticleFilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        choices = {
-            name: filter_
-            for name, filter_ in self.filters.items()
-            if isinstance(filter_, django_filters.ModelChoiceFilter)
+        named = {
+            name: (self.filters[name].queryset, self.data.get(name))
+            for name in self.choices()
+            if self.data.get(name)
         }
-        named = {name: self.data.get(name) for name in choices if self.data.get(name)}
-        found = entities_by_slug(
-            {name: (choices[name].queryset, slug) for name, slug in named.items()}
-        )
-        for name, filter_ in choices.items():
-            filter_.field_class = PreloadedModelChoiceField
-            filter_.extra["preloaded"] = found.get(name)
+        self.preloaded = entities_by_slug(named)
+
+    @classmethod
+    def choices(cls):
+        """The names of the filters naming an entity by its slug."""
+        return [
+            name
+            for name, filter_ in cls.base_filters.items()
+            if isinstance(filter_, django_filters.ModelChoiceFilter)
+        ]
+
+    @classmethod
+    def form_filters(cls):
+        filters = super().form_filters()
+        for name in cls.choices():
+            filters[name].field_class = PreloadedModelChoiceField
+        return filters
+
+    @property
+    def form(self):
+        """The form, its entity fields given what was read for this request
+        (each form has copies of its fields)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.choices():
+                form.fields[name].preloaded = self.preloaded.get(name)
+        return self._form
 
 
 def entities_by_slug(wanted):

@@ -10,7 +10,7 @@ from django.db.models.lookups import In
 from relations.models import Event, Organization, Person, Topic
 
 from .models import Article, Source
-from .search.indexing import KEYED_BY, filter_key
+from .search.keys import KEYED_BY, filter_key
 
 
 def without_nul(data):

@@ -19,6 +19,8 @@ from django.db.models.lookups import Exact
 from django.db.models.sql.where import AND
 from django.utils import timezone
 
+from .keys import KEY_PREFIX
+
 FTS_TABLE = "article_search_fts"
 STRONG_TABLE = "article_search_strong"
 RANK_CANDIDATES = 1000
@@ -358,19 +360,42 @@ class PostgresBackend:
     def tsquery_text(self, groups):
         return " & ".join("(" + " | ".join(group) + ")" for group in groups)
 
+    def tsquery(self, groups):
+        """(the SQL of the tsquery of `groups`, its parameters): the words
+        through the 'simple' configuration, as they were indexed; the filter
+        keys verbatim, as `array_to_tsvector` stored them (the parser would
+        drop their private-use character and make them typable words)."""
+        words = [group for group in groups if not is_key(group)]
+        keys = [group[0] for group in groups if is_key(group)]
+        sql, params = "to_tsquery('simple', %s)", [self.tsquery_text(words)]
+        if keys:
+            sql = f"({sql} && %s::tsquery)"
+            params.append(" & ".join(f"'{key}'" for key in keys))
+        return sql, params
+
+    def with_keys(self, base, groups, restricted):
+        """As `SqliteBackend.with_keys`: the vectors hold the filter keys as
+        lexemes, so the GIN index intersects the word's and the tags' lists."""
+        return SqliteBackend.with_keys(self, base, groups, restricted)
+
     def search(self, base, groups, needed, restricted):
         """(ids in rank order, at least `needed` of them if there are; total)."""
+        groups, restricted = self.with_keys(base, groups, restricted)
         indexed, public, ranked = self._counts_and_ranked(base, groups, restricted)
         if indexed <= RANK_CANDIDATES:
             return ranked, len(ranked)
         if not restricted and len(ranked) >= needed:
             return ranked[:needed], public
-        newest, total = self.newest(base, groups, needed, restricted)
+        newest, total = self._newest(base, groups, needed, restricted)
         seen = set(ranked)
         return (ranked + [pk for pk in newest if pk not in seen])[:needed], total
 
     def newest(self, base, groups, needed, restricted):
         """(the newest `needed` ids of `base` matching, the number of them)."""
+        groups, restricted = self.with_keys(base, groups, restricted)
+        return self._newest(base, groups, needed, restricted)
+
+    def _newest(self, base, groups, needed, restricted):
         with connection.cursor() as cursor:
             cursor.execute(*self.newest_statement(base, groups, needed, restricted))
             rows = cursor.fetchall()
@@ -419,21 +444,21 @@ class PostgresBackend:
         as they are read; at 1,000,000 articles a common word has over 200,000)
         and gives None for the public ones.
         """
-        query = self.tsquery_text(groups)
+        query, query_params = self.tsquery(groups)
         if restricted:
             sql = (
                 f"WITH word AS MATERIALIZED (SELECT FROM {DOCUMENTS} "
-                "WHERE vector @@ to_tsquery('simple', %s)) "
+                f"WHERE vector @@ {query}) "
                 "SELECT count(*) AS indexed, NULL AS public "
                 "FROM (SELECT FROM word LIMIT %s) AS head"
             )
-            return sql, [query, RANK_CANDIDATES + 1]
+            return sql, [*query_params, RANK_CANDIDATES + 1]
         sql = (
             "SELECT count(*) AS indexed, "
             "count(*) FILTER (WHERE published_at <= %s) AS public "
-            f"FROM {DOCUMENTS} WHERE vector @@ to_tsquery('simple', %s)"
+            f"FROM {DOCUMENTS} WHERE vector @@ {query}"
         )
-        return sql, [timezone.now(), query]
+        return sql, [timezone.now(), *query_params]
 
     def _ranked_sql(self, table, field, base, groups, restricted):
         """The best RANK_CANDIDATES public matches of `field`, in rank order."""
@@ -463,14 +488,17 @@ class PostgresBackend:
         computed as far as it is read), and the second plan goes on from
         where the count stopped.
         """
-        query = self.tsquery_text(groups)
+        query, query_params = self.tsquery(groups)
         columns = "article_id, published_at"
         column_params = []
         if rank:
-            columns += f", ts_rank({field}, to_tsquery('simple', %s)) AS rank"
-            column_params = [query]
-        matching = f"{field} @@ to_tsquery('simple', %s) AND published_at <= %s"
-        rows = [*column_params, query, timezone.now()]
+            # The words alone: the keys are in every match, weigh nothing.
+            ranked, column_params = self.tsquery(
+                [group for group in groups if not is_key(group)]
+            )
+            columns += f", ts_rank({field}, {ranked}) AS rank"
+        matching = f"{field} @@ {query} AND published_at <= %s"
+        rows = [*column_params, *query_params, timezone.now()]
         word = f"word AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {matching})"
         if not restricted:
             return f"WITH {word}, found AS (SELECT * FROM word)", rows
@@ -490,6 +518,11 @@ class PostgresBackend:
             "AND article_id IN (SELECT * FROM kept))"
         )
         return sql, [*kept_params, *rows, *rows]
+
+
+def is_key(group):
+    """Whether `group` (of a query's terms) is a filter key (`with_keys`)."""
+    return len(group) == 1 and group[0].startswith(KEY_PREFIX)
 
 
 def kept_ids(base):
@@ -594,21 +627,23 @@ def is_publication_check(node, alias=None):
 
 DOCUMENTS = "articles_searchdoc"
 STRONG = "articles_searchstrong"
-DOCUMENT_FIELDS = ("article_id", "title", "names", "lead", "body")
+DOCUMENT_FIELDS = ("article_id", "title", "names", "lead", "body", "keys")
 # Both tables in one statement each (data-modifying WITH).
 DELETE_ROWS = (
     f"WITH strong AS (DELETE FROM {STRONG} WHERE article_id = ANY(%(ids)s)) "
     f"DELETE FROM {DOCUMENTS} WHERE article_id = ANY(%(ids)s)"
 )
-# A batch from parallel arrays (id, title, names, lead, body); the publication
-# time is the article's own.
+# A batch from parallel arrays (id, title, names, lead, body, keys); the
+# publication time is the article's own. The filter keys are lexemes as
+# written (array_to_tsvector), with no position, in both vectors.
 UPSERT_ROWS = (
     "WITH doc AS (SELECT article.id, article.published_at, terms.body, "
     "setweight(to_tsvector('simple', terms.title), 'A') || "
     "setweight(to_tsvector('simple', terms.names), 'B') || "
-    "setweight(to_tsvector('simple', terms.lead), 'C') AS strong "
-    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) "
-    "AS terms (id, title, names, lead, body) "
+    "setweight(to_tsvector('simple', terms.lead), 'C') || "
+    "array_to_tsvector(string_to_array(terms.keys, ' ')) AS strong "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[]) AS terms (id, title, names, lead, body, keys) "
     "JOIN articles_article AS article ON article.id = terms.id), "
     f"strong AS (INSERT INTO {STRONG} (article_id, published_at, strong) "
     "SELECT id, published_at, strong FROM doc ON CONFLICT (article_id) "

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from . import text
 from .backends import backend
 from .facets import facet_keys
+from .keys import KEYED_BY, filter_key
 
 BATCH = 500
 
@@ -16,7 +17,7 @@ BATCH = 500
 @dataclass(frozen=True)
 class Document:
     """Space-separated terms per weighted field, as both engines store them,
-    and the article's filter keys (SQLite stores them, weighted 0)."""
+    and the article's filter keys (`keys.py`), stored with no weight in rank."""
 
     article_id: int
     title: str
@@ -56,27 +57,7 @@ def entity_all_names(entity):
     return [str(entity)]
 
 
-# A filter key names one tag of an article as a token of its index row, so a
-# search narrowed to a tag is answered inside the full-text index (SQLite:
-# docs/search.md, "Filters"). The prefix is a private-use character: the words
-# of articles and queries hold letters and digits only (text.WORD), so no text
-# can produce a key and no search box can type one.
-KEY_PREFIX = "\ue000"
-# Countries are filtered by their code, every other tag by its id.
-KEYED_BY = {"countries": "code"}
-
-
-def filter_key(field_name, value):
-    """The key of the articles tagged through `field_name` with the entity
-    whose id (a country: code) is `value`; None for a value that is not plain
-    letters and digits, which the tokenizer would split."""
-    value = str(value).lower()
-    if not (value.isascii() and value.isalnum()):
-        return None
-    return f"{KEY_PREFIX}{field_name}{value}"
-
-
-def filter_keys(article):
+def article_keys(article):
     """The filter keys of every tag of `article` (tags must be prefetched)."""
     from articles.models import TAG_FIELDS
 
@@ -98,7 +79,7 @@ def build_document(article):
         names=" ".join(text.name_terms(entity_names(article))),
         lead=terms(article.lead),  # the lead is plain text, not HTML
         body=terms(plain_text(article.body)),
-        keys=filter_keys(article),
+        keys=article_keys(article),
     )
 
 

@@ -129,9 +129,13 @@ class ArticleFilterSet(django_filters.FilterSet):
 
     @classmethod
     def form_filters(cls):
-        """Copies of the filters to build the form's fields from (building a
-        field leaves it on its filter)."""
-        return copy.deepcopy(cls.base_filters)
+        """Copies of the filters to build the form's fields from, without a
+        field built before (the API's schema builds them on the filters
+        themselves, and a filter keeps the field it built)."""
+        filters = copy.deepcopy(cls.base_filters)
+        for filter_ in filters.values():
+            filter_.__dict__.pop("_field", None)
+        return filters
 
     def get_form_class(self):
         return self.form_class()

@@ -80,7 +80,25 @@ def ranked_then_newest(matches, ranked, needed):
     return ordered[:needed], (rows[0][1] if rows else 0)
 
 
-class SqliteBackend:
+class SearchBackend:
+    """What both engines share."""
+
+    def with_keys(self, base, groups, restricted):
+        """(`groups` and the filter keys of `base`'s tags, each a group the
+        index must match too; whether `base` asks anything more than those
+        tags, which the search must then still read from `base`).
+
+        The index intersects its own lists of the word's and the key's
+        articles, far faster than the database intersects the word's matches
+        with the ids read from a tag table (docs/search.md, "Filters").
+        """
+        if not restricted:
+            return groups, False
+        keys, only_keys = filter_keys(base)
+        return [*groups, *((key,) for key in keys)], not only_keys
+
+
+class SqliteBackend(SearchBackend):
     """FTS5 tables, rowid = article id, bm25 as `rank`: every field in
     FTS_TABLE, the strong fields again in STRONG_TABLE."""
 
@@ -181,20 +199,6 @@ class SqliteBackend:
             return newest_and_total(self.match(base, groups, by_entity), needed)
         indexed, public, _kept = self._counts(groups)
         return self._newest_public(groups, needed, indexed), public
-
-    def with_keys(self, base, groups, restricted):
-        """(`groups` and the filter keys of `base`'s tags, each a group the
-        index must match too; whether `base` asks anything more than those
-        tags, which the search must then still read from `base`).
-
-        FTS5 intersects its own lists of the word's and the key's articles,
-        far faster than SQLite intersects the word's matches with the ids read
-        from a tag table (docs/search.md, "Filters").
-        """
-        if not restricted:
-            return groups, False
-        keys, only_keys = filter_keys(base)
-        return [*groups, *((key,) for key in keys)], not only_keys
 
     def by_entity_first(self, matches, kept):
         """Whether to look each of the `kept` articles up in the index rather
@@ -327,7 +331,7 @@ def _concatenated_ids(text):
     return [int(pk) for pk in text.split(",")] if text else []
 
 
-class PostgresBackend:
+class PostgresBackend(SearchBackend):
     """Narrow tables, one row per article with the published status
     (`models.SearchDocument`, `models.SearchStrong`): the article id, its
     publication time and one vector with a GIN index, `vector` (title A, names
@@ -372,11 +376,6 @@ class PostgresBackend:
             sql = f"({sql} && %s::tsquery)"
             params.append(" & ".join(f"'{key}'" for key in keys))
         return sql, params
-
-    def with_keys(self, base, groups, restricted):
-        """As `SqliteBackend.with_keys`: the vectors hold the filter keys as
-        lexemes, so the GIN index intersects the word's and the tags' lists."""
-        return SqliteBackend.with_keys(self, base, groups, restricted)
 
     def search(self, base, groups, needed, restricted):
         """(ids in rank order, at least `needed` of them if there are; total)."""
@@ -560,7 +559,12 @@ def filter_keys(base):
 def _keys_of(query, alias):
     from articles.filters import TaggedIn
 
-    if query.is_sliced or query.where.negated or query.where.connector != AND:
+    if (
+        query.is_sliced
+        or query.combinator  # a union's conditions are in its parts
+        or query.where.negated
+        or query.where.connector != AND
+    ):
         return [], False
     keys, exact = [], True
     for node in query.where.children:

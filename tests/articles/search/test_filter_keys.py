@@ -82,6 +82,11 @@ def test_the_keys_of_a_callers_queryset(aliyev):
     assert keys_of(Article.objects.exclude(pk__in=tagged_ids)) == ([], False)
     sliced = tagged(Article.objects.order_by("pk"), "people", aliyev)[:1]
     assert keys_of(sliced) == ([], False)
+    # Nor are those of a union, whose own conditions are in its parts.
+    union = tagged(Article.objects.all(), "people", aliyev).union(
+        Article.objects.filter(title="Border talks")
+    )
+    assert keys_of(union) == ([], False)
 
 
 def test_only_plain_letters_and_digits_make_a_key():

@@ -188,7 +188,7 @@ def _filter_key(field_name, entity, entity_lookups):
 
 class TaggedIn(In):
     """`id IN (<the articles tagged with one entity>)`, naming the filter key
-    those articles carry in the search index (`indexing.filter_key`), so that
+    those articles carry in the search index (`search.keys.filter_key`), so that
     the search can find them there (`backends.filter_keys`)."""
 
     def __init__(self, lhs, rhs, *, key):

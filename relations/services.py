@@ -17,7 +17,7 @@ class StaleEntityVersionError(Exception):
 def _indexed(entity):
     """What the search index holds of `entity` in each article tagged with it:
     its names, and a country's code (its filter key, see
-    articles.search.indexing.filter_key)."""
+    articles.search.keys.filter_key)."""
     names = entity.all_names() if hasattr(entity, "all_names") else [str(entity)]
     return names, getattr(entity, "code", None)
 

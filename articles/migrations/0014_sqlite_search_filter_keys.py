@@ -3,7 +3,7 @@
 A search filtered by a tag (a country, a person...) intersected two lists SQLite
 builds apart: the word's matches and the tag's articles. With the article's tags
 written as tokens of its own index row, FTS5 intersects its own lists of the two
-(`articles.search.indexing.filter_key`; docs/search.md, "Filters"). Weighted 0,
+(`articles.search.keys.filter_key`; docs/search.md, "The two engines"). Weighted 0,
 the keys add nothing to a rank.
 
 An FTS5 table cannot gain a column, so both are rebuilt: the new table is

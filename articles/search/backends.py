@@ -90,7 +90,7 @@ class SearchBackend:
 
         The index intersects its own lists of the word's and the key's
         articles, far faster than the database intersects the word's matches
-        with the ids read from a tag table (docs/search.md, "Filters").
+        with the ids read from a tag table (docs/search.md, "The two engines").
         """
         if not restricted:
             return groups, False

@@ -2,10 +2,10 @@
 
 A key names one tag of an article, so that a search narrowed to tags is
 answered inside the full-text index: FTS5 or the GIN index intersects the
-word's articles with the tag's (docs/search.md, "Filters"). The prefix is a
-private-use character: the words of articles and queries hold letters and
-digits only (`text.WORD`), so no text can produce a key and no search box can
-type one.
+word's articles with the tag's (docs/search.md, "The two engines" and
+"PostgreSQL storage"). The prefix is a private-use character: the words of
+articles and queries hold letters and digits only (`text.WORD`), so no text can
+produce a key and no search box can type one.
 """
 
 KEY_PREFIX = "\ue000"

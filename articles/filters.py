@@ -10,7 +10,7 @@ from django.db.models.lookups import In
 from relations.models import Event, Organization, Person, Topic
 
 from .models import Article, Source
-from .search.keys import KEYED_BY, filter_key
+from .search.keys import KEYED_BY, entity_key, filter_key
 
 
 def without_nul(data):
@@ -178,9 +178,9 @@ def tagged(queryset, field_name, entity=None, **entity_lookups):
 
 def _filter_key(field_name, entity, entity_lookups):
     """The index key of the articles `tagged` keeps, when one entity names them."""
-    keyed_by = KEYED_BY.get(field_name, "pk")
     if entity is not None:
-        return filter_key(field_name, getattr(entity, keyed_by))
+        return entity_key(field_name, entity)
+    keyed_by = KEYED_BY.get(field_name, "pk")
     if set(entity_lookups) == {keyed_by}:
         return filter_key(field_name, entity_lookups[keyed_by])
     return None

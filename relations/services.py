@@ -14,12 +14,14 @@ class StaleEntityVersionError(Exception):
         self.current_version = current_version
 
 
-def _indexed(entity):
-    """What the search index holds of `entity` in each article tagged with it:
-    its names, and a country's code (its filter key, see
-    articles.search.keys.filter_key)."""
+def _indexed(entity, field_name):
+    """What the search index holds of `entity` in each article tagged with it
+    through `field_name`: its names and its filter key (a country's names its
+    code: articles.search.keys)."""
+    from articles.search.keys import entity_key
+
     names = entity.all_names() if hasattr(entity, "all_names") else [str(entity)]
-    return names, getattr(entity, "code", None)
+    return names, entity_key(field_name, entity)
 
 
 def _claim_version(entity, expected):
@@ -59,8 +61,12 @@ def entity_save(*, entity, expected_version=None, relations=None):
     entity.save()
     for field, objects in (relations or {}).items():
         getattr(entity, field).set(objects)
-    tags_articles = model in TAG_FIELDS_BY_MODEL
-    if tags_articles and before is not None and _indexed(before) != _indexed(entity):
+    tag_field = TAG_FIELDS_BY_MODEL.get(model)
+    if (
+        tag_field
+        and before is not None
+        and _indexed(before, tag_field) != _indexed(entity, tag_field)
+    ):
         reindex_articles(
             Article.objects.mentioning(entity).values_list("pk", flat=True)
         )

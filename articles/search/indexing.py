@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from . import text
 from .backends import backend
 from .facets import facet_keys
-from .keys import KEYED_BY, filter_key
+from .keys import entity_key
 
 BATCH = 500
 
@@ -62,7 +62,7 @@ def article_keys(article):
     from articles.models import TAG_FIELDS
 
     keys = (
-        filter_key(field, getattr(entity, KEYED_BY.get(field, "pk")))
+        entity_key(field, entity)
         for field in TAG_FIELDS
         for entity in getattr(article, field).all()
     )

@@ -21,3 +21,8 @@ def filter_key(field_name, value):
     if not (value.isascii() and value.isalnum()):
         return None
     return f"{KEY_PREFIX}{field_name}{value}"
+
+
+def entity_key(field_name, entity):
+    """The key of the articles tagged with `entity` through `field_name`."""
+    return filter_key(field_name, getattr(entity, KEYED_BY.get(field_name, "pk")))

@@ -5,12 +5,20 @@ import copy
 import django_filters
 from django import forms
 from django.db.models import F
-from django.db.models.lookups import In
+from django.db.models.functions import ExtractYear
+from django.db.models.lookups import Exact, In, YearExact
 
 from relations.models import Event, Organization, Person, Topic
 
 from .models import Article, Source
-from .search.keys import KEYED_BY, entity_key, filter_key
+from .search.keys import (
+    KEYED_BY,
+    LANGUAGE,
+    SOURCE,
+    entity_key,
+    filter_key,
+    year_key,
+)
 
 
 def without_nul(data):
@@ -75,15 +83,23 @@ class ArticleFilterSet(django_filters.FilterSet):
     )
     source = django_filters.ModelChoiceFilter(
         field_name="source",
+        method="filter_source",
         queryset=Source.objects.all(),
         to_field_name="slug",
         **slug_input("Source (slug)"),
     )
     language = django_filters.CharFilter(
-        field_name="language", max_length=12, label="Language code"
+        field_name="language",
+        method="filter_language",
+        max_length=12,
+        label="Language code",
     )
     year = django_filters.NumberFilter(
-        field_name="published_at__year", min_value=1, max_value=9999, label="Year"
+        field_name="published_at__year",
+        method="filter_year",
+        min_value=1,
+        max_value=9999,
+        label="Year",
     )
     from_date = django_filters.DateFilter(
         field_name="published_at",
@@ -150,6 +166,22 @@ class ArticleFilterSet(django_filters.FilterSet):
     def filter_event_kind(self, queryset, name, value):
         return tagged(queryset, "events", kind=value)
 
+    # The article's own fields the index has keys for (`search.keys`): the
+    # same conditions as the filters' own, naming the key.
+
+    def filter_source(self, queryset, name, value):
+        key = filter_key(SOURCE, value.pk)
+        return queryset.filter(KeyedExact(F("source"), value.pk, key=key))
+
+    def filter_language(self, queryset, name, value):
+        key = filter_key(LANGUAGE, value)
+        return queryset.filter(KeyedExact(F("language"), value, key=key))
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        lookup = KeyedYearExact(ExtractYear("published_at"), year, key=year_key(year))
+        return queryset.filter(lookup)
+
 
 def tagged(queryset, field_name, entity=None, **entity_lookups):
     """The articles of `queryset` tagged through `field_name` with `entity`, or
@@ -186,11 +218,23 @@ def _filter_key(field_name, entity, entity_lookups):
     return None
 
 
-class TaggedIn(In):
-    """`id IN (<the articles tagged with one entity>)`, naming the filter key
-    those articles carry in the search index (`search.keys.filter_key`), so that
-    the search can find them there (`backends.filter_keys`)."""
+class Keyed:
+    """A condition naming the filter key every article it keeps carries in the
+    search index (`search.keys`; None: no key), so that the search can find
+    those articles there (`search.backends.filter_keys`)."""
 
     def __init__(self, lhs, rhs, *, key):
         super().__init__(lhs, rhs)
         self.key = key
+
+
+class TaggedIn(Keyed, In):
+    """`id IN (<the articles tagged with one entity>)`, with its key."""
+
+
+class KeyedExact(Keyed, Exact):
+    """`<column> = <value>`, with its key."""
+
+
+class KeyedYearExact(Keyed, YearExact):
+    """Published in a year (of the current time zone), with its key."""

@@ -4,6 +4,8 @@
                                 TREE_A TREE_B search [CLASS ...]
     python -m benchmarks.paired [--rounds N] [--db-a URL] [--db-b URL]
                                 TREE_A TREE_B page {article,search,api}
+    python -m benchmarks.paired [--rounds N] [--db-a URL] [--db-b URL]
+                                TREE_A TREE_B filters [SHAPE ...]
 
 A machine shared with others drifts: the same search measured a third slower
 an hour later. So each code tree (a checkout, for example a `git worktree` of
@@ -11,7 +13,10 @@ an older commit, with the same `.venv`) runs in a process of its own, both
 kept warm, and they take turns on each item: the benchmark's search queries
 (60 per class, as `benchmark` draws them) through `search_articles` with facets
 and highlights, or uncached requests for a page through Django's test client
-(each URL made unique, as `benchmark`'s HTTP section does). Drift then falls
+(each URL made unique, as `benchmark`'s HTTP section does), or the searches
+of `benchmarks.facet_filters` under one of its filter shapes (this file's own
+copy of that module defines the work, so an older tree need not have it).
+Drift then falls
 on both alike; each item's two times form a pair, and the median of the
 ratios B/A says how much faster B is. `--db-a` / `--db-b` give each tree its
 own `DATABASE_URL` (default: the one set), for a migration one tree has and
@@ -31,6 +36,17 @@ SEARCH_QUERIES = 60
 # benchmarks.querysets.CLASSES by name: the driver imports no Django code (each
 # worker sets up its own tree).
 SEARCH_CLASSES = ("rare", "common", "multi", "phrase", "name_variant", "filtered_date")
+# benchmarks.facet_filters: its words per class, its shapes by name.
+FILTER_WORDS = 20
+FILTER_SHAPES = (
+    "none",
+    "country",
+    "year",
+    "source",
+    "language",
+    "year_country",
+    "source_from",
+)
 
 
 @dataclass
@@ -96,6 +112,32 @@ def search_runner(names):
     return run, len(work)
 
 
+def filters_runner(names):
+    import importlib.util
+
+    from articles.search import search_articles
+
+    # The driver's own copy of the module: the work is the same for both trees.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "facet_filters.py")
+    spec = importlib.util.spec_from_file_location("facet_filters_of_driver", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shapes = module.filter_shapes()
+    words = module.benchmark_words(FILTER_WORDS)
+    work = [
+        (word, shapes[name], sort)
+        for name in names
+        for sort in module.SORTS
+        for word in words
+    ]
+
+    def run(item):
+        word, filters, sort = work[item % len(work)]
+        list(search_articles(word, filters=filters, sort=sort).hits)
+
+    return run, len(work)
+
+
 def page_runner(kind):
     from django.test import Client
     from rest_framework import throttling
@@ -137,7 +179,11 @@ def worker(mode, args):
     import django
 
     django.setup()
-    run, count = search_runner(args) if mode == "search" else page_runner(args[0])
+    runners = {"search": search_runner, "filters": filters_runner}
+    if mode in runners:
+        run, count = runners[mode](args)
+    else:
+        run, count = page_runner(args[0])
     for item in range(min(count, 20)):  # warm: connections, caches, imports
         run(item)
     print("ready", flush=True)
@@ -189,12 +235,15 @@ def compare(args):
     if args.mode == "search":
         groups = [[name] for name in (args.what or SEARCH_CLASSES)]
         sizes = [SEARCH_QUERIES] * len(groups)
+    elif args.mode == "filters":
+        groups = [[name] for name in (args.what or FILTER_SHAPES)]
+        sizes = [FILTER_WORDS * 2 * 2] * len(groups)  # common and rare, two sorts
     else:
         groups, sizes = [args.what[:1] or ["article"]], [args.rounds * 100]
     for what, size in zip(groups, sizes, strict=True):
         a = Tree(args.tree_a, args.mode, what, args.db_a)
         b = Tree(args.tree_b, args.mode, what, args.db_b)
-        count = size * (args.rounds if args.mode == "search" else 1)
+        count = size * (args.rounds if args.mode != "page" else 1)
         times_a, times_b = turns(count, a.ask, b.ask, period=size)
         a.close()
         b.close()
@@ -207,7 +256,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree_a")
     parser.add_argument("tree_b")
-    parser.add_argument("mode", choices=["search", "page"])
+    parser.add_argument("mode", choices=["search", "page", "filters"])
     parser.add_argument("what", nargs="*")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--db-a")

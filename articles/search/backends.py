@@ -549,16 +549,15 @@ def filter_keys(base):
     nothing more of an article than those tags and being public).
 
     Read off `base`'s conditions: those joined by AND, at its own level and
-    inside `id IN (<a query of articles>)`. A key comes from an entity filter
-    (`articles.filters.TaggedIn`); anything else makes the keys a part of what
-    `base` asks, still true of all its articles.
+    inside `id IN (<a query of articles>)`. A key comes from a condition that
+    names one (`articles.filters.Keyed`: a tag, the source, the language, the
+    year) on the queried articles' own row; anything else makes the keys a
+    part of what `base` asks, still true of all its articles.
     """
     return _keys_of(base.query, base.query.base_table)
 
 
 def _keys_of(query, alias):
-    from articles.filters import TaggedIn
-
     if (
         query.is_sliced
         or query.combinator  # a union's conditions are in its parts
@@ -568,7 +567,7 @@ def _keys_of(query, alias):
         return [], False
     keys, exact = [], True
     for node in query.where.children:
-        if isinstance(node, TaggedIn) and _is_pk(node.lhs, alias):
+        if _is_keyed(node, alias):
             keys.append(node.key)
         elif is_id_subquery(node, alias) and _selects_article_ids(node.rhs):
             inner, inner_exact = _keys_of(node.rhs, node.rhs.base_table)
@@ -577,6 +576,19 @@ def _keys_of(query, alias):
         elif not is_publication_check(node, alias):
             exact = False
     return keys, exact
+
+
+def _is_keyed(node, alias):
+    """Whether `node` is a condition naming its filter key, on a column of
+    the article table under `alias` (or a function of one, as the year)."""
+    from articles.filters import Keyed
+
+    if not (isinstance(node, Keyed) and node.key):
+        return False
+    column = node.lhs
+    while not isinstance(column, Col) and len(column.get_source_expressions()) == 1:
+        (column,) = column.get_source_expressions()
+    return isinstance(column, Col) and column.alias == alias
 
 
 def _is_pk(column, alias):

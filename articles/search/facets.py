@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils import timezone
+
+from .keys import local_year
 
 FACET_SIZE = 10
 # Facet name (= filter parameter) -> the Article many-to-many field it counts.
@@ -55,10 +56,7 @@ def facet_keys(article):
         keys.append(f"source={article.source_id}")
     keys.append(f"language={article.language}")
     if article.published_at is not None:
-        local = timezone.localtime(
-            article.published_at, timezone.get_default_timezone()
-        )
-        keys.append(f"year={local.year}")
+        keys.append(f"year={local_year(article.published_at)}")
     return " ".join(dict.fromkeys(keys))
 
 

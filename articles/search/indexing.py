@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from . import text
 from .backends import backend
 from .facets import facet_keys
-from .keys import entity_key
+from .keys import entity_key, field_keys
 
 BATCH = 500
 
@@ -58,15 +58,16 @@ def entity_all_names(entity):
 
 
 def article_keys(article):
-    """The filter keys of every tag of `article` (tags must be prefetched)."""
+    """The filter keys of every tag of `article` (tags must be prefetched),
+    then of its source, language and year."""
     from articles.models import TAG_FIELDS
 
-    keys = (
+    keys = [
         entity_key(field, entity)
         for field in TAG_FIELDS
         for entity in getattr(article, field).all()
-    )
-    return " ".join(key for key in keys if key)
+    ]
+    return " ".join([key for key in keys if key] + field_keys(article))
 
 
 def build_document(article):

@@ -1,22 +1,30 @@
-"""Filter keys: an article's tags as tokens of its search index row.
+"""Filter keys: what a search can be narrowed by, as tokens of an article's
+search index row.
 
-A key names one tag of an article, so that a search narrowed to tags is
-answered inside the full-text index: FTS5 or the GIN index intersects the
-word's articles with the tag's (docs/search.md, "The two engines" and
-"PostgreSQL storage"). The prefix is a private-use character: the words of
-articles and queries hold letters and digits only (`text.WORD`), so no text can
-produce a key and no search box can type one.
+A key names one tag of an article (a country, a person...) or one value of its
+own fields the search page filters by (its source, its language, the year it
+was published), so that a search narrowed by them is answered inside the
+full-text index: FTS5 or the GIN index intersects the word's articles with the
+key's (docs/search.md, "The two engines" and "PostgreSQL storage"). The prefix
+is a private-use character: the words of articles and queries hold letters and
+digits only (`text.WORD`), so no text can produce a key and no search box can
+type one.
 """
+
+from django.utils import timezone
 
 KEY_PREFIX = "\ue000"
 # Countries are filtered by their code, every other tag by its id.
 KEYED_BY = {"countries": "code"}
+# The article's own fields with keys, beside its tags.
+SOURCE, LANGUAGE, YEAR = "source", "language", "year"
 
 
 def filter_key(field_name, value):
-    """The key of the articles tagged through `field_name` with the entity
-    whose id (a country: code) is `value`; None for a value that is not plain
-    letters and digits, which the tokenizer would split."""
+    """The key of the articles whose `field_name` (a tag field: the entity's
+    id, a country's code; or SOURCE, LANGUAGE, YEAR) is `value`; None for a
+    value that is not plain letters and digits, which the tokenizer would
+    split."""
     value = str(value).lower()
     if not (value.isascii() and value.isalnum()):
         return None
@@ -26,3 +34,29 @@ def filter_key(field_name, value):
 def entity_key(field_name, entity):
     """The key of the articles tagged with `entity` through `field_name`."""
     return filter_key(field_name, getattr(entity, KEYED_BY.get(field_name, "pk")))
+
+
+def field_keys(article):
+    """The keys of `article`'s source, language and year of publication."""
+    keys = [filter_key(LANGUAGE, article.language)]
+    if article.source_id is not None:
+        keys.append(filter_key(SOURCE, article.source_id))
+    if article.published_at is not None:
+        keys.append(filter_key(YEAR, local_year(article.published_at)))
+    return [key for key in keys if key]
+
+
+def local_year(moment):
+    """The year of `moment` in the site's time zone (TIME_ZONE), as the year
+    facet and the year key count it."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).year
+
+
+def year_key(year):
+    """The key of the articles published in `year` as a filter in the current
+    time zone means it; None when that zone is not the site's, in which the
+    keys were written."""
+    current = timezone.get_current_timezone_name()
+    if current != timezone.get_default_timezone_name():
+        return None
+    return filter_key(YEAR, year)

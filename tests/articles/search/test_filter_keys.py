@@ -1,11 +1,12 @@
-"""Filter keys: each index row names its article's tags, so a search filtered by
-tags is answered by the full-text index alone, with the same results as reading
-the tag tables."""
+"""Filter keys: each index row names its article's tags, source, language and
+year, so a search filtered by them is answered by the full-text index alone,
+with the same results as reading the tag tables and the article rows."""
 
 import datetime
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,9 +16,15 @@ from articles.search import backends, search_articles
 from articles.search.backends import FTS_TABLE, STRONG_TABLE, filter_keys
 from articles.search.keys import KEY_PREFIX, filter_key
 from articles.search.query import published_base
-from articles.services import article_set_tags
+from articles.services import article_save, article_set_tags
 from relations.services import entity_save
-from tests.factories import CountryFactory, PersonFactory, TopicFactory
+from tests.factories import (
+    CountryFactory,
+    PersonFactory,
+    SourceFactory,
+    TopicFactory,
+    chief_editor,
+)
 
 pytestmark = pytest.mark.django_db
 sqlite_only = pytest.mark.skipif(
@@ -39,7 +46,7 @@ def keys_of(filters):
     return filter_keys(base)
 
 
-def test_the_keys_are_read_off_tag_filters_only(aliyev, azerbaijan):
+def test_the_keys_are_read_off_keyed_filters(aliyev, azerbaijan):
     person = filter_key("people", aliyev.pk)
     country = filter_key("countries", "az")
     assert keys_of({"person": aliyev.slug}) == ([person], True)
@@ -48,13 +55,41 @@ def test_the_keys_are_read_off_tag_filters_only(aliyev, azerbaijan):
         [country, person],
         True,
     )
+    # The article's own source, language and year have keys too.
+    source = SourceFactory()
+    assert keys_of({"source": source.slug, "language": "en", "year": "2019"}) == (
+        [
+            filter_key("source", source.pk),
+            filter_key("language", "en"),
+            filter_key("year", 2019),
+        ],
+        True,
+    )
+    assert keys_of({"person": aliyev.slug, "language": "EN"}) == (
+        [person, filter_key("language", "en")],
+        True,
+    )
     # Other filters stay with the search; the keys still narrow it.
-    assert keys_of({"person": aliyev.slug, "language": "en"}) == ([person], False)
     assert keys_of({"person": aliyev.slug, "event_kind": "state_visit"}) == (
         [person],
         False,
     )
+    assert keys_of({"person": aliyev.slug, "from": "2019-01-01"}) == (
+        [person],
+        False,
+    )
     assert keys_of({"event_kind": "state_visit"}) == ([], False)
+    # A language the tokenizer would split has no key.
+    assert keys_of({"language": "pt-br"}) == ([], False)
+
+
+def test_a_year_in_another_time_zone_has_no_key():
+    # The keys hold the year in the site's time zone (TIME_ZONE): a filter
+    # meaning another zone's year is read from the articles.
+    with timezone.override("Asia/Baku"):
+        assert keys_of({"year": "2019"}) == ([], False)
+    with timezone.override(timezone.get_default_timezone()):
+        assert keys_of({"year": "2019"}) == ([filter_key("year", 2019)], True)
 
 
 def test_the_keys_of_a_callers_queryset(aliyev):
@@ -117,16 +152,64 @@ def index_keys(article):
     return found
 
 
+def own_keys(article, year):
+    return {
+        filter_key("source", article.source_id),
+        filter_key("language", "en"),
+        filter_key("year", year),
+    }
+
+
 def test_an_index_row_carries_the_keys_of_its_tags(publish, aliyev, azerbaijan):
     topic = TopicFactory()
+    published_at = datetime.datetime(2019, 5, 1, 12, tzinfo=datetime.UTC)
     article = publish(
-        title="Border talks", tags={"people": [aliyev], "topics": [topic]}
+        title="Border talks",
+        published_at=published_at,
+        tags={"people": [aliyev], "topics": [topic]},
     )
+    own = own_keys(article, 2019)
     expected = {filter_key("people", aliyev.pk), filter_key("topics", topic.pk)}
-    assert index_keys(article) == [expected, expected]
+    assert index_keys(article) == [expected | own] * 2
     article_set_tags(article=article, people=[], countries=[azerbaijan])
     expected = {filter_key("countries", "az"), filter_key("topics", topic.pk)}
-    assert index_keys(article) == [expected, expected]
+    assert index_keys(article) == [expected | own] * 2
+
+
+def test_an_index_row_follows_its_articles_source_language_and_year(publish):
+    article = publish(
+        title="Border talks",
+        published_at=datetime.datetime(2019, 12, 31, 23, tzinfo=datetime.UTC),
+    )
+    article.refresh_from_db()
+    article.source = SourceFactory()
+    article.language = "de"
+    article.published_at = datetime.datetime(2020, 1, 1, 1, tzinfo=datetime.UTC)
+    article_save(article=article, user=chief_editor())
+    expected = {
+        filter_key("source", article.source_id),
+        filter_key("language", "de"),
+        filter_key("year", 2020),
+    }
+    assert index_keys(article) == [expected] * 2
+    for filters, found in (
+        ({"year": "2020", "language": "de"}, [article]),
+        ({"year": "2019"}, []),
+        ({"language": "en"}, []),
+    ):
+        results = search_articles("border", filters=filters)
+        assert [hit.article for hit in results.hits] == found, filters
+
+
+def test_the_year_key_is_the_sites_year(publish):
+    # 23:30 UTC on New Year's Eve is already the next year in Baku.
+    moment = datetime.datetime(2019, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    with override_settings(TIME_ZONE="Asia/Baku"):
+        article = publish(title="Border talks", published_at=moment)
+        assert filter_key("year", 2020) in index_keys(article)[0]
+        for year, found in (("2020", [article]), ("2019", [])):
+            results = search_articles("border", filters={"year": year})
+            assert [hit.article for hit in results.hits] == found, year
 
 
 def test_a_new_country_code_filters_at_once(publish):
@@ -151,21 +234,28 @@ def tagged_corpus(publish, unpublished):
     drafts and a scheduled article tagged alike."""
     countries = [CountryFactory(code="XA"), CountryFactory(code="XB")]
     people = [PersonFactory() for _ in range(3)]
+    sources = [SourceFactory(), SourceFactory()]
+    newest = timezone.now() - datetime.timedelta(days=1)
     for number in range(30):
         publish(
             title=f"Border talks {number}",
             body=f"<p>Border crossings and harbour works, round {number}.</p>",
-            published_at=timezone.now() - datetime.timedelta(days=number),
+            # Over three years or more, whatever the day the test runs.
+            published_at=newest - datetime.timedelta(days=40 * number),
+            language=("en", "de")[number % 5 == 0],
+            source=sources[number % 3 == 0],
             tags={
                 "countries": countries[: number % 3],
                 "people": people[number % 4 :],
             },
         )
-    for article in unpublished(title="Border talks unseen"):
+    for article in unpublished(title="Border talks unseen", source=sources[0]):
         article_set_tags(article=article, people=people, countries=countries)
     return {
         "person": [person.slug for person in people],
         "country": ["xa", "xb"],
+        "source": [source.slug for source in sources],
+        "year": [str((newest - datetime.timedelta(days=400)).year)],
     }
 
 
@@ -174,6 +264,11 @@ FILTERS = [
     lambda c: {"country": c["country"][1]},
     lambda c: {"person": c["person"][2], "country": c["country"][0]},
     lambda c: {"person": c["person"][1], "language": "en"},
+    lambda c: {"language": "de"},
+    lambda c: {"source": c["source"][1]},
+    lambda c: {"year": c["year"][0]},
+    lambda c: {"year": c["year"][0], "country": c["country"][1]},
+    lambda c: {"source": c["source"][0], "from": "2000-01-01"},
     lambda c: (
         ArticleFilterSet(
             {"person": c["person"][1]}, queryset=Article.objects.published()
@@ -239,11 +334,16 @@ def fts_columns(table):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_writes_the_keys_of_existing_articles(publish, aliyev):
+def test_the_migrations_write_the_keys_of_existing_articles(publish, aliyev):
     from django.core.management import call_command
 
-    article = publish(title="Border talks", tags={"people": [aliyev]})
+    article = publish(
+        title="Border talks",
+        published_at=datetime.datetime(2019, 5, 1, 12, tzinfo=datetime.UTC),
+        tags={"people": [aliyev]},
+    )
     publish(title="Border talks elsewhere")
+    person = filter_key("people", aliyev.pk)
     sqlite = connection.vendor == "sqlite"
     call_command("migrate", "articles", "0013" if sqlite else "0014", verbosity=0)
     if sqlite:
@@ -251,10 +351,18 @@ def test_the_migration_writes_the_keys_of_existing_articles(publish, aliyev):
     else:
         assert index_keys(article) == [set(), set()]
     assert search_articles("border").total == 2
-    call_command("migrate", verbosity=0)
-    assert index_keys(article) == [{filter_key("people", aliyev.pk)}] * 2
+    # 0014 (SQLite) and 0015 (PostgreSQL): the tags' keys.
+    call_command("migrate", "articles", "0015", verbosity=0)
+    assert index_keys(article) == [{person}] * 2
     results = search_articles("border", filters={"person": aliyev.slug}, sort="date")
     assert [hit.article for hit in results.hits] == [article]
+    # 0016: the source's, the language's and the year's, beside them.
+    call_command("migrate", verbosity=0)
+    assert index_keys(article) == [{person} | own_keys(article, 2019)] * 2
+    for filters in ({"year": "2019"}, {"person": aliyev.slug, "language": "en"}):
+        results = search_articles("border", filters=filters, sort="date")
+        assert [hit.article for hit in results.hits] == [article]
+    assert search_articles("border").total == 2
     if sqlite:
         assert fts_columns(FTS_TABLE) == ["title", "names", "lead", "body", "keys"]
         # The rank weights are kept, the keys' 0.
@@ -266,3 +374,8 @@ def test_the_migration_writes_the_keys_of_existing_articles(publish, aliyev):
             for table, rank in weights.items():
                 cursor.execute(f"SELECT v FROM {table}_config WHERE k = 'rank'")
                 assert cursor.fetchone() == (rank,)
+    # Undone, 0016 takes away its own keys only.
+    call_command("migrate", "articles", "0015", verbosity=0)
+    assert index_keys(article) == [{person}] * 2
+    call_command("migrate", verbosity=0)
+    assert index_keys(article) == [{person} | own_keys(article, 2019)] * 2

@@ -51,10 +51,20 @@ def vectors_in_article_table(article):
         return cursor.fetchone()
 
 
-def vectors_in_search_table(article):
+def vectors_in_search_table(article, keys=True):
+    """The article's two vectors, as text; `keys=False`: without its filter
+    keys, which the article table's vectors never held."""
+    vectors = ["vector", "strong"]
+    if not keys:
+        vectors = [
+            f"ts_delete({v}, ARRAY(SELECT lexeme FROM unnest({v}) "
+            f"WHERE starts_with(lexeme, chr(57344))))"
+            for v in vectors
+        ]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT vector::text, strong::text FROM articles_searchdoc "
+            f"SELECT {', '.join(f'({v})::text' for v in vectors)} "
+            "FROM articles_searchdoc "
             "JOIN articles_searchstrong USING (article_id) WHERE article_id = %s",
             [article.pk],
         )
@@ -128,8 +138,10 @@ def test_the_migration_moves_the_vectors_both_ways():
     article_publish(article=published, user=user)
     draft = ArticleFactory(title="Harbour plans")
     before = vectors_in_search_table(published)
+    without_keys = vectors_in_search_table(published, keys=False)
+    assert without_keys != before  # the language's and the year's keys
     call_command("migrate", "articles", "0007", verbosity=0)
-    assert vectors_in_article_table(published) == before
+    assert vectors_in_article_table(published) == without_keys
     assert vectors_in_article_table(draft) == (None, None)
     call_command("migrate", verbosity=0)
     assert vectors_in_search_table(published) == before

@@ -65,7 +65,8 @@ def is_field_key(key):
 
 
 def sqlite_rebuild(cursor, table):
-    """Rebuild `table` with the keys of temp.KEYS (each row's whole keys)."""
+    """Rebuild `table` with the keys of temp.KEYS (each row's whole keys; a
+    row without an article there keeps its own)."""
     columns, weights = TABLES[table]
     new = f"{table}__new"
     written = ", ".join(columns)
@@ -76,7 +77,7 @@ def sqlite_rebuild(cursor, table):
     read = ", ".join(f"doc.{column}" for column in columns[:-1])
     cursor.execute(
         f"INSERT INTO {new} (rowid, {written}) SELECT doc.rowid, {read}, "
-        f"coalesce(found.keys, '') FROM {table} AS doc "
+        f"coalesce(found.keys, doc.keys) FROM {table} AS doc "
         f"LEFT JOIN temp.{KEYS} AS found ON found.id = doc.rowid"
     )
     cursor.execute(f"DROP TABLE {table}")

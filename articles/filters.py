@@ -16,6 +16,7 @@ from .search.keys import (
     LANGUAGE,
     SOURCE,
     entity_key,
+    event_kind_key,
     filter_key,
     year_key,
 )
@@ -209,12 +210,15 @@ def tagged(queryset, field_name, entity=None, **entity_lookups):
 
 
 def _filter_key(field_name, entity, entity_lookups):
-    """The index key of the articles `tagged` keeps, when one entity names them."""
+    """The index key of the articles `tagged` keeps, when one entity (or an
+    event kind) names them."""
     if entity is not None:
         return entity_key(field_name, entity)
     keyed_by = KEYED_BY.get(field_name, "pk")
     if set(entity_lookups) == {keyed_by}:
         return filter_key(field_name, entity_lookups[keyed_by])
+    if field_name == "events" and set(entity_lookups) == {"kind"}:
+        return event_kind_key(entity_lookups["kind"])
     return None
 
 

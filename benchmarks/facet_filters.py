@@ -5,9 +5,9 @@
 Runs the benchmark's common and rare words (N of each) as the search page
 does (facets, highlights), once without filters and once under each filter
 shape below, by relevance and by date, and prints each shape's p50 and p95.
-The filter values come from the corpus: the country and the source with the
-most published articles, the middle year of their publication and German
-(about a third of the corpus). A shape's searches run together, after a pass
+The filter values come from the corpus: the country, the source and the event
+kind with the most articles, the middle year of publication and German (about
+a third of the corpus). A shape's searches run together, after a pass
 that reads their words in.
 """
 
@@ -25,7 +25,7 @@ def filter_shapes():
     from django.db.models import Count
 
     from articles.models import Article, Source
-    from relations.models import Country
+    from relations.models import Country, Event
 
     published = Article.objects.published()
     country = (
@@ -40,6 +40,13 @@ def filter_shapes():
         .values_list("slug", flat=True)
         .first()
     )
+    kind = (
+        Event.objects.values("kind")
+        .annotate(tagged=Count("articles"))
+        .order_by("-tagged", "kind")
+        .values_list("kind", flat=True)
+        .first()
+    )
     dates = published.order_by("published_at").values_list("published_at", flat=True)
     count = dates.count()
     year = str(dates[count // 2].year) if count else "2000"
@@ -49,6 +56,7 @@ def filter_shapes():
         "year": {"year": year},
         "source": {"source": source},
         "language": {"language": "de"},
+        "event_kind": {"event_kind": kind},
         "year_country": {"year": year, "country": country},
         # A date range has no key: the source's key narrows the word's
         # matches, the dates are read from the articles.

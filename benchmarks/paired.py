@@ -44,6 +44,7 @@ FILTER_SHAPES = (
     "year",
     "source",
     "language",
+    "event_kind",
     "year_country",
     "source_from",
 )

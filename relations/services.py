@@ -16,12 +16,12 @@ class StaleEntityVersionError(Exception):
 
 def _indexed(entity, field_name):
     """What the search index holds of `entity` in each article tagged with it
-    through `field_name`: its names and its filter key (a country's names its
-    code: articles.search.keys)."""
-    from articles.search.keys import entity_key
+    through `field_name`: its names and its filter keys (a country's names its
+    code, an event's its kind: articles.search.keys)."""
+    from articles.search.keys import entity_keys
 
     names = entity.all_names() if hasattr(entity, "all_names") else [str(entity)]
-    return names, entity_key(field_name, entity)
+    return names, entity_keys(field_name, entity)
 
 
 def _claim_version(entity, expected):
@@ -48,9 +48,10 @@ def entity_save(*, entity, expected_version=None, relations=None):
     """Create or update `entity` and set its many-to-many `relations` (a dict of
     field name to objects); a stale `expected_version` raises and writes nothing.
 
-    When its name, aliases or (a country) code changed, the articles tagged with
-    it are reindexed in the same transaction, so a new spelling is searchable and
-    the code filters at once. That costs one index write per tagged article.
+    When its name, aliases, (a country) code or (an event) kind changed, the
+    articles tagged with it are reindexed in the same transaction, so a new
+    spelling is searchable and the code or kind filters at once. That costs one
+    index write per tagged article.
     """
     from articles.models import TAG_FIELDS_BY_MODEL, Article
     from articles.search import reindex_articles

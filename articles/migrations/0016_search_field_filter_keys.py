@@ -1,10 +1,10 @@
 """Both engines: each search index row gains the filter keys of its article's
-source, language and year of publication, beside those of its tags (0014,
-0015).
+source, language, year of publication and events' kinds, beside those of its
+tags (0014, 0015).
 
-A search narrowed by one of them (the search page's source, language and year
-facets) is then answered inside the full-text index, as one narrowed by a tag
-is (`articles.search.keys`). The year is that of the site's time zone
+A search narrowed by one of them (the search page's source, language, year and
+event kind facets) is then answered inside the full-text index, as one narrowed
+by a tag is (`articles.search.keys`). The year is that of the site's time zone
 (TIME_ZONE), as the year facet counts it.
 
 SQLite: an FTS5 row cannot change one column alone, so both tables are
@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 # A copy of `articles.search.keys` as of this migration.
 KEY_PREFIX = "\ue000"
-FIELD_KEYS = ("source", "language", "year")
+FIELD_KEYS = ("source", "language", "year", "eventkind")
 TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
 # Table -> its columns, and their bm25 weights (the keys weigh nothing).
 TABLES = {
@@ -54,7 +54,25 @@ def field_keys(source_id, language, published_at):
     if published_at is not None:
         local = timezone.localtime(published_at, timezone.get_default_timezone())
         keys.append(filter_key("year", local.year))
-    return " ".join(key for key in keys if key)
+    return [key for key in keys if key]
+
+
+def event_kind_key(kind):
+    return filter_key("eventkind", kind.replace("_", ""))
+
+
+def event_kind_keys(Article):
+    """{article id: [the keys of its events' kinds]}."""
+    field = Article._meta.get_field("events")
+    rows = field.remote_field.through.objects.values_list(
+        field.m2m_field_name(), f"{field.m2m_reverse_field_name()}__kind"
+    )
+    keys = {}
+    for article_id, kind in rows.iterator(chunk_size=BATCH):
+        key = event_kind_key(kind)
+        if key:
+            keys.setdefault(article_id, {})[key] = None
+    return {article_id: list(found) for article_id, found in keys.items()}
 
 
 def is_field_key(key):
@@ -85,9 +103,10 @@ def sqlite_rebuild(cursor, table):
     cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
 
-def sqlite_change_keys(schema_editor, change):
-    """Give every index row the keys `change(its keys, its article's field
-    keys)` and rebuild both tables with them."""
+def sqlite_change_keys(Article, schema_editor, change):
+    """Give every index row the keys `change(its keys, its article's keys of
+    this migration)` and rebuild both tables with them."""
+    kinds = event_kind_keys(Article)
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE {KEYS} (id INTEGER PRIMARY KEY, keys TEXT NOT NULL)"
@@ -99,7 +118,14 @@ def sqlite_change_keys(schema_editor, change):
         )
         while rows := cursor.fetchmany(BATCH):
             written = [
-                (pk, change(keys, field_keys(source_id, language, _moment(moment))))
+                (
+                    pk,
+                    change(
+                        keys,
+                        kinds.get(pk, [])
+                        + field_keys(source_id, language, _moment(moment)),
+                    ),
+                )
                 for pk, keys, source_id, language, moment in rows
             ]
             with schema_editor.connection.cursor() as writer:
@@ -122,7 +148,7 @@ def _moment(stored):
 
 def with_field_keys(keys, added):
     kept = [key for key in keys.split() if not is_field_key(key)]
-    return " ".join(kept + added.split())
+    return " ".join(kept + added)
 
 
 def without_field_keys(keys, _added):
@@ -132,11 +158,23 @@ def without_field_keys(keys, _added):
 # -- PostgreSQL -----------------------------------------------------------
 
 
-def postgres_field_keys_sql():
-    """The array of an article's (`article`) field keys, in SQL; the year
-    in the time zone given as the one parameter."""
+def postgres_keys_sql(Article, quote):
+    """The array of the keys of this migration of an article (`article`), in
+    SQL: its events' kinds, then its own fields, the year in the time zone
+    given as the one parameter."""
     prefix = PG_KEY_PREFIX
-    return (
+    field = Article._meta.get_field("events")
+    through = field.remote_field.through._meta
+    owner = quote(through.get_field(field.m2m_field_name()).column)
+    event = quote(through.get_field(field.m2m_reverse_field_name()).column)
+    kind = "lower(replace(e.kind, '_', ''))"
+    kinds = (
+        f"ARRAY(SELECT DISTINCT {prefix} || 'eventkind' || {kind} "
+        f"FROM {quote(through.db_table)} AS l "
+        f"JOIN {quote(field.related_model._meta.db_table)} AS e ON e.id = l.{event} "
+        f"WHERE l.{owner} = article.id AND {kind} ~ '^[a-z0-9]+$')"
+    )
+    own = (
         "array_remove(ARRAY["
         f"CASE WHEN lower(article.language) ~ '^[a-z0-9]+$' "
         f"THEN {prefix} || 'language' || lower(article.language) END, "
@@ -145,6 +183,7 @@ def postgres_field_keys_sql():
         "extract(year FROM article.published_at AT TIME ZONE %s)::int"
         "], NULL)"
     )
+    return f"({kinds} || {own})"
 
 
 def postgres_without_field_keys(column):
@@ -157,14 +196,15 @@ def postgres_without_field_keys(column):
     )
 
 
-def postgres_add_keys(schema_editor):
+def postgres_add_keys(Article, schema_editor):
+    keys = postgres_keys_sql(Article, schema_editor.quote_name)
     schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for table, (column, index) in PG_INDEXES.items():
         schema_editor.execute(f"DROP INDEX {index}")
         schema_editor.execute(
             f"UPDATE {table} AS doc SET {column} = "
             f"{postgres_without_field_keys('doc.' + column)} || "
-            f"array_to_tsvector({postgres_field_keys_sql()}) "
+            f"array_to_tsvector({keys}) "
             "FROM articles_article AS article WHERE article.id = doc.article_id",
             [settings.TIME_ZONE],
         )
@@ -186,17 +226,19 @@ def postgres_drop_keys(schema_editor):
 
 
 def add_keys(apps, schema_editor):
+    Article = apps.get_model("articles", "Article")
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        sqlite_change_keys(schema_editor, with_field_keys)
+        sqlite_change_keys(Article, schema_editor, with_field_keys)
     elif vendor == "postgresql":
-        postgres_add_keys(schema_editor)
+        postgres_add_keys(Article, schema_editor)
 
 
 def drop_keys(apps, schema_editor):
+    Article = apps.get_model("articles", "Article")
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        sqlite_change_keys(schema_editor, without_field_keys)
+        sqlite_change_keys(Article, schema_editor, without_field_keys)
     elif vendor == "postgresql":
         postgres_drop_keys(schema_editor)
 

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from . import text
 from .backends import backend
 from .facets import facet_keys
-from .keys import entity_key, field_keys
+from .keys import entity_keys, field_keys
 
 BATCH = 500
 
@@ -58,16 +58,18 @@ def entity_all_names(entity):
 
 
 def article_keys(article):
-    """The filter keys of every tag of `article` (tags must be prefetched),
-    then of its source, language and year."""
+    """The filter keys of every tag of `article` (tags must be prefetched) and
+    of its events' kinds, then of its source, language and year."""
     from articles.models import TAG_FIELDS
 
     keys = [
-        entity_key(field, entity)
+        key
         for field in TAG_FIELDS
         for entity in getattr(article, field).all()
+        for key in entity_keys(field, entity)
     ]
-    return " ".join([key for key in keys if key] + field_keys(article))
+    # Two events of one kind give its key once.
+    return " ".join(dict.fromkeys(keys + field_keys(article)))
 
 
 def build_document(article):

@@ -1,14 +1,14 @@
 """Filter keys: what a search can be narrowed by, as tokens of an article's
 search index row.
 
-A key names one tag of an article (a country, a person...) or one value of its
-own fields the search page filters by (its source, its language, the year it
-was published), so that a search narrowed by them is answered inside the
-full-text index: FTS5 or the GIN index intersects the word's articles with the
-key's (docs/search.md, "The two engines" and "PostgreSQL storage"). The prefix
-is a private-use character: the words of articles and queries hold letters and
-digits only (`text.WORD`), so no text can produce a key and no search box can
-type one.
+A key names one tag of an article (a country, a person...), the kind of one of
+its events, or one value of its own fields the search page filters by (its
+source, its language, the year it was published), so that a search narrowed
+by them is answered inside the full-text index: FTS5 or the GIN index
+intersects the word's articles with the key's (docs/search.md, "The two
+engines" and "PostgreSQL storage"). The prefix is a private-use character: the
+words of articles and queries hold letters and digits only (`text.WORD`), so no
+text can produce a key and no search box can type one.
 """
 
 from django.utils import timezone
@@ -18,6 +18,8 @@ KEY_PREFIX = "\ue000"
 KEYED_BY = {"countries": "code"}
 # The article's own fields with keys, beside its tags.
 SOURCE, LANGUAGE, YEAR = "source", "language", "year"
+# The kinds of its events ("state_visit": the key holds "statevisit").
+EVENT_KIND = "eventkind"
 
 
 def filter_key(field_name, value):
@@ -34,6 +36,20 @@ def filter_key(field_name, value):
 def entity_key(field_name, entity):
     """The key of the articles tagged with `entity` through `field_name`."""
     return filter_key(field_name, getattr(entity, KEYED_BY.get(field_name, "pk")))
+
+
+def entity_keys(field_name, entity):
+    """The keys that tagging an article with `entity` gives it: the entity's
+    own and, for an event, its kind's."""
+    keys = [entity_key(field_name, entity)]
+    if field_name == "events":
+        keys.append(event_kind_key(entity.kind))
+    return [key for key in keys if key]
+
+
+def event_kind_key(kind):
+    """The key of the articles tagged with an event of `kind`."""
+    return filter_key(EVENT_KIND, kind.replace("_", ""))
 
 
 def field_keys(article):

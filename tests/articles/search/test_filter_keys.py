@@ -1,6 +1,7 @@
-"""Filter keys: each index row names its article's tags, source, language and
-year, so a search filtered by them is answered by the full-text index alone,
-with the same results as reading the tag tables and the article rows."""
+"""Filter keys: each index row names its article's tags, its events' kinds, its
+source, language and year, so a search filtered by them is answered by the
+full-text index alone, with the same results as reading the tag tables and the
+article rows."""
 
 import datetime
 
@@ -20,6 +21,7 @@ from articles.services import article_save, article_set_tags
 from relations.services import entity_save
 from tests.factories import (
     CountryFactory,
+    EventFactory,
     PersonFactory,
     SourceFactory,
     TopicFactory,
@@ -69,16 +71,17 @@ def test_the_keys_are_read_off_keyed_filters(aliyev, azerbaijan):
         [person, filter_key("language", "en")],
         True,
     )
-    # Other filters stay with the search; the keys still narrow it.
+    # And the kinds of its events.
     assert keys_of({"person": aliyev.slug, "event_kind": "state_visit"}) == (
-        [person],
-        False,
+        [person, f"{KEY_PREFIX}eventkindstatevisit"],
+        True,
     )
+    # Other filters stay with the search; the keys still narrow it.
     assert keys_of({"person": aliyev.slug, "from": "2019-01-01"}) == (
         [person],
         False,
     )
-    assert keys_of({"event_kind": "state_visit"}) == ([], False)
+    assert keys_of({"to": "2019-01-01"}) == ([], False)
     # A language the tokenizer would split has no key.
     assert keys_of({"language": "pt-br"}) == ([], False)
 
@@ -162,18 +165,35 @@ def own_keys(article, year):
 
 def test_an_index_row_carries_the_keys_of_its_tags(publish, aliyev, azerbaijan):
     topic = TopicFactory()
+    visits = [EventFactory(kind="state_visit"), EventFactory(kind="state_visit")]
     published_at = datetime.datetime(2019, 5, 1, 12, tzinfo=datetime.UTC)
     article = publish(
         title="Border talks",
         published_at=published_at,
-        tags={"people": [aliyev], "topics": [topic]},
+        tags={"people": [aliyev], "topics": [topic], "events": visits},
     )
     own = own_keys(article, 2019)
-    expected = {filter_key("people", aliyev.pk), filter_key("topics", topic.pk)}
+    expected = {
+        filter_key("people", aliyev.pk),
+        filter_key("topics", topic.pk),
+        filter_key("events", visits[0].pk),
+        filter_key("events", visits[1].pk),
+        f"{KEY_PREFIX}eventkindstatevisit",
+    }
     assert index_keys(article) == [expected | own] * 2
-    article_set_tags(article=article, people=[], countries=[azerbaijan])
+    article_set_tags(article=article, people=[], countries=[azerbaijan], events=[])
     expected = {filter_key("countries", "az"), filter_key("topics", topic.pk)}
     assert index_keys(article) == [expected | own] * 2
+
+
+def test_a_new_event_kind_filters_at_once(publish):
+    event = EventFactory(kind="summit")
+    article = publish(title="Border talks", tags={"events": [event]})
+    event.kind = "signing"
+    entity_save(entity=event)
+    for kind, found in (("signing", [article]), ("summit", [])):
+        results = search_articles("border", filters={"event_kind": kind})
+        assert [hit.article for hit in results.hits] == found
 
 
 def test_an_index_row_follows_its_articles_source_language_and_year(publish):
@@ -235,6 +255,11 @@ def tagged_corpus(publish, unpublished):
     countries = [CountryFactory(code="XA"), CountryFactory(code="XB")]
     people = [PersonFactory() for _ in range(3)]
     sources = [SourceFactory(), SourceFactory()]
+    events = [
+        EventFactory(kind="state_visit"),
+        EventFactory(kind="state_visit"),
+        EventFactory(kind="summit"),
+    ]
     newest = timezone.now() - datetime.timedelta(days=1)
     for number in range(30):
         publish(
@@ -247,10 +272,13 @@ def tagged_corpus(publish, unpublished):
             tags={
                 "countries": countries[: number % 3],
                 "people": people[number % 4 :],
+                "events": events[number % 5 : number % 5 + 2],
             },
         )
     for article in unpublished(title="Border talks unseen", source=sources[0]):
-        article_set_tags(article=article, people=people, countries=countries)
+        article_set_tags(
+            article=article, people=people, countries=countries, events=events
+        )
     return {
         "person": [person.slug for person in people],
         "country": ["xa", "xb"],
@@ -269,6 +297,8 @@ FILTERS = [
     lambda c: {"year": c["year"][0]},
     lambda c: {"year": c["year"][0], "country": c["country"][1]},
     lambda c: {"source": c["source"][0], "from": "2000-01-01"},
+    lambda c: {"event_kind": "state_visit"},
+    lambda c: {"event_kind": "summit", "person": c["person"][0]},
     lambda c: (
         ArticleFilterSet(
             {"person": c["person"][1]}, queryset=Article.objects.published()
@@ -337,13 +367,15 @@ def fts_columns(table):
 def test_the_migrations_write_the_keys_of_existing_articles(publish, aliyev):
     from django.core.management import call_command
 
+    summit = EventFactory(kind="summit")
     article = publish(
         title="Border talks",
         published_at=datetime.datetime(2019, 5, 1, 12, tzinfo=datetime.UTC),
-        tags={"people": [aliyev]},
+        tags={"people": [aliyev], "events": [summit]},
     )
     publish(title="Border talks elsewhere")
-    person = filter_key("people", aliyev.pk)
+    tags = {filter_key("people", aliyev.pk), filter_key("events", summit.pk)}
+    added = own_keys(article, 2019) | {f"{KEY_PREFIX}eventkindsummit"}
     sqlite = connection.vendor == "sqlite"
     call_command("migrate", "articles", "0013" if sqlite else "0014", verbosity=0)
     if sqlite:
@@ -353,13 +385,17 @@ def test_the_migrations_write_the_keys_of_existing_articles(publish, aliyev):
     assert search_articles("border").total == 2
     # 0014 (SQLite) and 0015 (PostgreSQL): the tags' keys.
     call_command("migrate", "articles", "0015", verbosity=0)
-    assert index_keys(article) == [{person}] * 2
+    assert index_keys(article) == [tags] * 2
     results = search_articles("border", filters={"person": aliyev.slug}, sort="date")
     assert [hit.article for hit in results.hits] == [article]
-    # 0016: the source's, the language's and the year's, beside them.
+    # 0016: the event kinds', the source's, the language's and the year's.
     call_command("migrate", verbosity=0)
-    assert index_keys(article) == [{person} | own_keys(article, 2019)] * 2
-    for filters in ({"year": "2019"}, {"person": aliyev.slug, "language": "en"}):
+    assert index_keys(article) == [tags | added] * 2
+    for filters in (
+        {"year": "2019"},
+        {"person": aliyev.slug, "language": "en"},
+        {"event_kind": "summit"},
+    ):
         results = search_articles("border", filters=filters, sort="date")
         assert [hit.article for hit in results.hits] == [article]
     assert search_articles("border").total == 2
@@ -376,6 +412,6 @@ def test_the_migrations_write_the_keys_of_existing_articles(publish, aliyev):
                 assert cursor.fetchone() == (rank,)
     # Undone, 0016 takes away its own keys only.
     call_command("migrate", "articles", "0015", verbosity=0)
-    assert index_keys(article) == [{person}] * 2
+    assert index_keys(article) == [tags] * 2
     call_command("migrate", verbosity=0)
-    assert index_keys(article) == [{person} | own_keys(article, 2019)] * 2
+    assert index_keys(article) == [tags | added] * 2

@@ -546,13 +546,13 @@ def kept_ids(base):
 
 def filter_keys(base):
     """(the filter keys every article of `base` carries, whether `base` asks
-    nothing more of an article than those tags and being public).
+    nothing more of an article than what those keys name and being public).
 
     Read off `base`'s conditions: those joined by AND, at its own level and
     inside `id IN (<a query of articles>)`. A key comes from a condition that
-    names one (`articles.filters.Keyed`: a tag, the source, the language, the
-    year) on the queried articles' own row; anything else makes the keys a
-    part of what `base` asks, still true of all its articles.
+    names one (`articles.filters.Keyed`: a tag, an event kind, the source, the
+    language, the year) on the queried articles' own row; anything else makes
+    the keys a part of what `base` asks, still true of all its articles.
     """
     return _keys_of(base.query, base.query.base_table)
 

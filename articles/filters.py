@@ -12,12 +12,11 @@ from relations.models import Event, Organization, Person, Topic
 
 from .models import Article, Source
 from .search.keys import (
-    KEYED_BY,
     LANGUAGE,
     SOURCE,
     entity_key,
-    event_kind_key,
     filter_key,
+    lookup_key,
     year_key,
 )
 
@@ -214,12 +213,7 @@ def _filter_key(field_name, entity, entity_lookups):
     event kind) names them."""
     if entity is not None:
         return entity_key(field_name, entity)
-    keyed_by = KEYED_BY.get(field_name, "pk")
-    if set(entity_lookups) == {keyed_by}:
-        return filter_key(field_name, entity_lookups[keyed_by])
-    if field_name == "events" and set(entity_lookups) == {"kind"}:
-        return event_kind_key(entity_lookups["kind"])
-    return None
+    return lookup_key(field_name, entity_lookups)
 
 
 class Keyed:

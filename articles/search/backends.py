@@ -84,9 +84,10 @@ class SearchBackend:
     """What both engines share."""
 
     def with_keys(self, base, groups, restricted):
-        """(`groups` and the filter keys of `base`'s tags, each a group the
-        index must match too; whether `base` asks anything more than those
-        tags, which the search must then still read from `base`).
+        """(`groups` and the filter keys of `base`'s conditions, each a group
+        the index must match too; whether `base` asks anything more than
+        what those keys name, which the search must then still read from
+        `base`).
 
         The index intersects its own lists of the word's and the key's
         articles, far faster than the database intersects the word's matches

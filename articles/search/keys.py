@@ -18,8 +18,10 @@ KEY_PREFIX = "\ue000"
 KEYED_BY = {"countries": "code"}
 # The article's own fields with keys, beside its tags.
 SOURCE, LANGUAGE, YEAR = "source", "language", "year"
-# The kinds of its events ("state_visit": the key holds "statevisit").
-EVENT_KIND = "eventkind"
+# Tag fields whose entities also key their articles by one of their
+# attributes: (the attribute, the key's field name). An event's kind
+# ("state_visit": the key holds "statevisit").
+KEYED_ALSO_BY = {"events": ("kind", "eventkind")}
 
 
 def filter_key(field_name, value):
@@ -40,16 +42,33 @@ def entity_key(field_name, entity):
 
 def entity_keys(field_name, entity):
     """The keys that tagging an article with `entity` gives it: the entity's
-    own and, for an event, its kind's."""
+    own and, for an event, its kind's (KEYED_ALSO_BY)."""
     keys = [entity_key(field_name, entity)]
-    if field_name == "events":
-        keys.append(event_kind_key(entity.kind))
+    if field_name in KEYED_ALSO_BY:
+        attribute, key_field = KEYED_ALSO_BY[field_name]
+        keys.append(_attribute_key(key_field, getattr(entity, attribute)))
     return [key for key in keys if key]
 
 
-def event_kind_key(kind):
-    """The key of the articles tagged with an event of `kind`."""
-    return filter_key(EVENT_KIND, kind.replace("_", ""))
+def lookup_key(field_name, lookups):
+    """The key of the articles tagged through `field_name` with any entity
+    matching `lookups` ({attribute: value}), when one key names them all:
+    the entity's id (a country's code) or, for an event, its kind; else
+    None."""
+    if len(lookups) != 1:
+        return None
+    ((attribute, value),) = lookups.items()
+    if attribute == KEYED_BY.get(field_name, "pk"):
+        return filter_key(field_name, value)
+    also = KEYED_ALSO_BY.get(field_name)
+    if also is not None and attribute == also[0]:
+        return _attribute_key(also[1], value)
+    return None
+
+
+def _attribute_key(key_field, value):
+    # A choice value's underscores would split it into two tokens.
+    return filter_key(key_field, str(value).replace("_", ""))
 
 
 def field_keys(article):

@@ -15,7 +15,7 @@ from articles.filters import ArticleFilterSet, tagged
 from articles.models import Article
 from articles.search import backends, search_articles
 from articles.search.backends import FTS_TABLE, STRONG_TABLE, filter_keys
-from articles.search.keys import KEY_PREFIX, filter_key
+from articles.search.keys import KEY_PREFIX, filter_key, lookup_key
 from articles.search.query import published_base
 from articles.services import article_save, article_set_tags
 from relations.services import entity_save
@@ -133,6 +133,19 @@ def test_only_plain_letters_and_digits_make_a_key():
     # The tokenizer would split these; such a filter reads the tag table.
     assert filter_key("countries", "A.") is None
     assert filter_key("countries", "Ä1") is None
+
+
+def test_a_lookup_has_a_key_when_one_names_its_entities():
+    assert lookup_key("countries", {"code": "AZ"}) == f"{KEY_PREFIX}countriesaz"
+    assert lookup_key("people", {"pk": 17}) == f"{KEY_PREFIX}people17"
+    # An event's kind names every event of that kind.
+    assert (
+        lookup_key("events", {"kind": "state_visit"})
+        == f"{KEY_PREFIX}eventkindstatevisit"
+    )
+    assert lookup_key("people", {"slug": "ilham-aliyev"}) is None
+    assert lookup_key("topics", {"kind": "trade"}) is None
+    assert lookup_key("events", {"kind": "summit", "slug": "g20"}) is None
 
 
 def index_keys(article):

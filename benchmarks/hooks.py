@@ -22,15 +22,17 @@ def search_reindex(ids, out=None, jobs=1):
     """Rebuild the search data of `ids` in chunks, in `jobs` processes; returns
     seconds, or None if the search package is absent."""
     reindex_in_chunks = optional("articles.search", "reindex_in_chunks")
-    if reindex_in_chunks is None:
+    bulk_rebuild = optional("articles.search", "bulk_rebuild")
+    if reindex_in_chunks is None or bulk_rebuild is None:
         return None
     out = out or (lambda message: None)
     started = time.monotonic()
-    for done in reindex_in_chunks(ids, chunk_size=REINDEX_CHUNK, jobs=jobs):
-        rate = done / max(time.monotonic() - started, 1e-9)
-        out(f"search index: {done}/{len(ids)} ({rate:.0f}/s)")
-    compact_index = optional("articles.search", "compact_index")
-    if compact_index is not None:
+    with bulk_rebuild() as deferred:
+        if deferred:
+            out("search index: empty, its database indexes are built at the end")
+        for done in reindex_in_chunks(ids, chunk_size=REINDEX_CHUNK, jobs=jobs):
+            rate = done / max(time.monotonic() - started, 1e-9)
+            out(f"search index: {done}/{len(ids)} ({rate:.0f}/s)")
         out("search index: compacting")
-        compact_index()
     return time.monotonic() - started
+

@@ -98,6 +98,11 @@ class SearchBackend:
         keys, only_keys = filter_keys(base)
         return [*groups, *((key,) for key in keys)], not only_keys
 
+    def defer_indexes(self, cursor):
+        """Before a bulk rebuild: whether the engine dropped indexes for
+        `compact` to build at the end (PostgreSQL). FTS5 has nothing to defer."""
+        return False
+
 
 class SqliteBackend(SearchBackend):
     """FTS5 tables, rowid = article id, bm25 as `rank`: every field in
@@ -348,8 +353,58 @@ class PostgresBackend(SearchBackend):
     def forget(self, cursor, ids):
         """Nothing to do: the rows went with their article (ON DELETE CASCADE)."""
 
+    def defer_indexes(self, cursor):
+        """Before rebuilding an empty index (a new corpus, a restore): drop the
+        GIN indexes, for `compact` to build each in one pass once every row is
+        in. Inserting a row into a GIN index with no pending list updates a
+        page per word, which grows slower as the index outgrows memory (about
+        200 articles/s at 1,000,000, docs/benchmarks.md). Returns whether it
+        dropped them; with rows in the tables it never does, since searches
+        read them meanwhile."""
+        cursor.execute(
+            f"SELECT EXISTS (SELECT FROM {DOCUMENTS}) OR EXISTS (SELECT FROM {STRONG})"
+        )
+        if cursor.fetchone()[0]:
+            return False
+        with connection.schema_editor(atomic=False) as editor:
+            for model, index in self._declared_indexes(cursor, present=True):
+                editor.remove_index(model, index)
+        return True
+
     def compact(self, cursor):
-        """Nothing to do: the GIN indexes have no pending list (fastupdate off)."""
+        """Build any GIN index that is missing: dropped by `defer_indexes`, or
+        left so by a rebuild that was killed. Those present need nothing: they
+        have no pending list (fastupdate off)."""
+        missing = self._declared_indexes(cursor, present=False)
+        if not missing:
+            return
+        # Sorting the entries in memory, not in temporary files (the server's
+        # default is 64 MB); this transaction's setting only.
+        cursor.execute("SET LOCAL maintenance_work_mem = %s", [INDEX_BUILD_MEMORY])
+        with connection.schema_editor(atomic=False) as editor:
+            for model, index in missing:
+                editor.add_index(model, index)
+
+    def _declared_indexes(self, cursor, present):
+        """The (model, index) pairs declared on the search tables that the
+        database has (`present`) or lacks."""
+        from articles.models import SearchDocument, SearchStrong
+
+        declared = [
+            (model, index)
+            for model in (SearchDocument, SearchStrong)
+            for index in model._meta.indexes
+        ]
+        existing = {
+            name
+            for table in (DOCUMENTS, STRONG)
+            for name in connection.introspection.get_constraints(cursor, table)
+        }
+        return [
+            (model, index)
+            for model, index in declared
+            if (index.name in existing) == present
+        ]
 
     def write(self, cursor, ids, documents):
         """Replace the rows of `ids` by `documents` (some ids may have none)."""
@@ -644,6 +699,8 @@ def is_publication_check(node, alias=None):
 
 DOCUMENTS = "articles_searchdoc"
 STRONG = "articles_searchstrong"
+# maintenance_work_mem while building the GIN indexes after a bulk rebuild.
+INDEX_BUILD_MEMORY = "256MB"
 DOCUMENT_FIELDS = ("article_id", "title", "names", "lead", "body", "keys")
 # Both tables in one statement each (data-modifying WITH).
 DELETE_ROWS = (

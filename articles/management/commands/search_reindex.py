@@ -5,7 +5,7 @@ from django.db import connection
 
 from articles.management.jobs import add_jobs_argument, check_jobs
 from articles.models import Article
-from articles.search import compact_index, reindex_in_chunks
+from articles.search import bulk_rebuild, reindex_in_chunks
 from articles.search.backends import FTS_TABLE, STRONG_TABLE
 
 CHUNK = 2000
@@ -26,11 +26,16 @@ class Command(BaseCommand):
         check_jobs(jobs)
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
         started = time.monotonic()
-        for done in reindex_in_chunks(ids, chunk_size=CHUNK, jobs=jobs):
-            self.stdout.write(f"Indexed {done}/{len(ids)} articles", ending="\r")
-        removed = self.remove_orphans()
-        self.stdout.write("Compacting the index...")
-        compact_index()
+        with bulk_rebuild() as deferred:
+            if deferred:
+                self.stdout.write(
+                    "The index is empty: its database indexes are built once, "
+                    "at the end."
+                )
+            for done in reindex_in_chunks(ids, chunk_size=CHUNK, jobs=jobs):
+                self.stdout.write(f"Indexed {done}/{len(ids)} articles", ending="\r")
+            removed = self.remove_orphans()
+            self.stdout.write("Compacting the index...")
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

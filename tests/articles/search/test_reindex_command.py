@@ -121,3 +121,87 @@ def test_command_removes_index_rows_of_deleted_articles_from_both_tables(capsys)
         for table in (FTS_TABLE, STRONG_TABLE):
             cursor.execute(f"SELECT count(*) FROM {table} WHERE rowid = 987654")
             assert cursor.fetchone()[0] == 0
+
+
+SEARCH_INDEXES = ("searchdoc_vector_gin", "searchstrong_gin")
+
+
+def index_definitions():
+    """{name: CREATE INDEX statement} of the search tables' GIN indexes present."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(SEARCH_INDEXES)],
+        )
+        return dict(cursor.fetchall())
+
+
+@postgres_only
+def test_an_empty_index_is_rebuilt_with_its_gin_indexes_built_at_the_end(capsys):
+    from articles.search import bulk_rebuild
+
+    before = index_definitions()
+    assert set(before) == set(SEARCH_INDEXES)
+    articles = PublishedArticleFactory.create_batch(3, title="Lighthouse keepers")
+    with bulk_rebuild() as deferred:
+        assert deferred
+        assert index_definitions() == {}
+        list(reindex_in_chunks([a.pk for a in articles], chunk_size=2))
+    # The same definitions as the migrations' (GIN, no pending list).
+    assert index_definitions() == before
+    assert "fastupdate=off" in before["searchdoc_vector_gin"]
+    assert search_articles("lighthouse").total == 3
+
+
+@postgres_only
+def test_the_command_says_when_it_builds_the_gin_indexes_at_the_end(capsys):
+    PublishedArticleFactory(title="Lighthouse keepers")
+    call_command("search_reindex")
+    assert "database indexes are built once" in capsys.readouterr().out
+    assert set(index_definitions()) == set(SEARCH_INDEXES)
+    assert search_articles("lighthouse").total == 1
+
+
+@postgres_only
+def test_an_index_with_rows_keeps_its_gin_indexes_while_rebuilt(publish, capsys):
+    from articles.search import bulk_rebuild
+
+    article = publish(title="Lighthouse keepers")
+    with bulk_rebuild() as deferred:
+        assert not deferred
+        assert set(index_definitions()) == set(SEARCH_INDEXES)
+        list(reindex_in_chunks([article.pk], chunk_size=1))
+    call_command("search_reindex")
+    assert "built once" not in capsys.readouterr().out
+    assert search_articles("lighthouse").total == 1
+
+
+@postgres_only
+def test_a_rebuild_that_fails_still_builds_the_gin_indexes():
+    from articles.search import bulk_rebuild
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        with bulk_rebuild():
+            raise RuntimeError("disk full")
+    assert set(index_definitions()) == set(SEARCH_INDEXES)
+
+
+@postgres_only
+def test_compacting_builds_a_gin_index_a_killed_rebuild_left_missing(publish):
+    from articles.search import compact_index
+
+    article = publish(title="Lighthouse keepers")
+    before = index_definitions()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX searchstrong_gin")
+    compact_index()
+    assert index_definitions() == before
+    assert [hit.article for hit in search_articles("lighthouse").hits] == [article]
+
+
+@sqlite_only
+def test_sqlite_defers_nothing():
+    from articles.search import bulk_rebuild
+
+    with bulk_rebuild() as deferred:
+        assert not deferred

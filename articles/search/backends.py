@@ -378,9 +378,6 @@ class PostgresBackend(SearchBackend):
         missing = self._declared_indexes(cursor, present=False)
         if not missing:
             return
-        # Sorting the entries in memory, not in temporary files (the server's
-        # default is 64 MB); this transaction's setting only.
-        cursor.execute("SET LOCAL maintenance_work_mem = %s", [INDEX_BUILD_MEMORY])
         with connection.schema_editor(atomic=False) as editor:
             for model, index in missing:
                 editor.add_index(model, index)
@@ -699,8 +696,6 @@ def is_publication_check(node, alias=None):
 
 DOCUMENTS = "articles_searchdoc"
 STRONG = "articles_searchstrong"
-# maintenance_work_mem while building the GIN indexes after a bulk rebuild.
-INDEX_BUILD_MEMORY = "256MB"
 DOCUMENT_FIELDS = ("article_id", "title", "names", "lead", "body", "keys")
 # Both tables in one statement each (data-modifying WITH).
 DELETE_ROWS = (

@@ -47,10 +47,12 @@ class FacetValue:
 def facet_keys(article):
     """The facet keys of `article` (its tags prefetched or not): "country=3
     person=17 event=5 topic=2 source=1 language=en year=2019"."""
+    from articles.taglists import tags_of
+
     keys = [
         f"{_key_name(name)}={entity.pk}"
         for name, field in TAG_FACETS.items()
-        for entity in getattr(article, field).all()
+        for entity in tags_of(article, field)
     ]
     if article.source_id is not None:
         keys.append(f"source={article.source_id}")

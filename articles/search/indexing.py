@@ -43,10 +43,11 @@ def plain_text(markup):
 def entity_names(article):
     """Every name and alias of every tagged entity (tags must be prefetched)."""
     from articles.models import TAG_FIELDS
+    from articles.taglists import tags_of
 
     names = []
     for field in TAG_FIELDS:
-        for entity in getattr(article, field).all():
+        for entity in tags_of(article, field):
             names.extend(entity_all_names(entity))
     return names
 
@@ -61,11 +62,12 @@ def article_keys(article):
     """The filter keys of every tag of `article` (tags must be prefetched) and
     of its events' kinds, then of its source, language and year."""
     from articles.models import TAG_FIELDS
+    from articles.taglists import tags_of
 
     keys = [
         key
         for field in TAG_FIELDS
-        for entity in getattr(article, field).all()
+        for entity in tags_of(article, field)
         for key in entity_keys(field, entity)
     ]
     # Two events of one kind give its key once.

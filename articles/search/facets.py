@@ -103,9 +103,9 @@ def _read_keys(ids):
     from articles.models import FacetKeys
 
     table = connection.ops.quote_name(FacetKeys._meta.db_table)
-    among, params = _among("article_id", ids)
+    condition, params = among("article_id", ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT keys FROM {table} WHERE {among}", params)
+        cursor.execute(f"SELECT keys FROM {table} WHERE {condition}", params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -169,11 +169,11 @@ def _labels(leaders, event_ids):
     branches.append((EVENT, Event._meta.db_table, "kind", "kind", event_ids))
     parts = []
     for name, table, value_column, label_column, keys in branches:
-        among, list_params = _among("id", sorted(int(key) for key in keys))
+        condition, list_params = among("id", sorted(int(key) for key in keys))
         parts.append(
             f"SELECT '{name}', id, CAST({quote(value_column)} AS TEXT), "
             f"CAST({quote(label_column)} AS TEXT) FROM {quote(table)} "
-            f"WHERE {among}"
+            f"WHERE {condition}"
         )
         params += list_params
     labels, kinds = {name: {} for name in (*LABELLED, "source")}, {}
@@ -193,10 +193,10 @@ def _event_kind_labels():
     return {value: str(label) for value, label in Event.Kind.choices}
 
 
-def _among(column, ids):
-    """`column` is one of the ids, passed as one parameter. PostgreSQL probes its
-    index for a sorted array (`= ANY`): 9% faster than joining `unnest()` for 40
-    to 1,000 random ids."""
+def among(column, ids):
+    """(the SQL condition "`column` is one of the ids", its parameters): the
+    ids are one parameter. PostgreSQL probes its index for a sorted array
+    (`= ANY`): 9% faster than joining `unnest()` for 40 to 1,000 random ids."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s::bigint[])", [ids]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]

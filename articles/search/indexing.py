@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from articles.pagecache import content_changed
+
 from . import text
 from .backends import backend
-from .facets import facet_keys
+from .facets import among, facet_keys
 from .keys import entity_keys, field_keys
 
 BATCH = 500
@@ -110,16 +112,23 @@ def reindex_articles(ids):
             published = list(batch.prefetch_related(*TAG_FIELDS))
             documents = [build_document(article) for article in published]
             engine.write(cursor, chunk, documents)
-            write_facet_keys(chunk, published)
+            write_facet_keys(cursor, chunk, published)
+    # What the portal's cached pages found may have changed (a rebuild after a
+    # change to the search rules changes no article).
+    content_changed()
     return len(ids)
 
 
-def write_facet_keys(ids, published):
+def write_facet_keys(cursor, ids, published):
     """Replace the facet keys of `ids` by those of the `published` articles
     among them (tags prefetched): a draft or archived article has none."""
     from articles.models import FacetKeys
 
-    FacetKeys.objects.filter(article_id__in=ids).delete()
+    # One DELETE: the ORM's would read every row back first, to send each a
+    # post_delete signal, since the page cache listens to every model's.
+    table = connection.ops.quote_name(FacetKeys._meta.db_table)
+    condition, params = among("article_id", ids)
+    cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
     FacetKeys.objects.bulk_create(
         FacetKeys(article_id=article.pk, keys=facet_keys(article))
         for article in published

@@ -18,6 +18,7 @@ import pytest
 import redis
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -371,6 +372,14 @@ def test_models_of_other_apps_do_not_start_a_generation(world):
     assert pagecache.current_generation() == before
     TopicFactory()
     assert pagecache.current_generation() != before
+
+
+def test_rebuilding_the_search_index_shows_at_once(client, world):
+    # Factories write past the services: the article is not in the index yet.
+    url = "/search/?q=consultations"
+    assert b"Deputy ministers hold" not in client.get(url).content
+    call_command("search_reindex")
+    assert b"Deputy ministers hold" in client.get(url).content
 
 
 def test_one_transaction_starts_one_generation(world, monkeypatch):

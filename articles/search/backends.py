@@ -381,6 +381,10 @@ class PostgresBackend(SearchBackend):
         with connection.schema_editor(atomic=False) as editor:
             for model, index in missing:
                 editor.add_index(model, index)
+        # Statistics for the tables just filled: without them the planner
+        # ignores a new GIN index and scans every vector (and autovacuum,
+        # where it runs at all, gets to them later).
+        cursor.execute(f"ANALYZE {DOCUMENTS}, {STRONG}")
 
     def _declared_indexes(self, cursor, present):
         """The (model, index) pairs declared on the search tables that the

@@ -48,6 +48,34 @@ def test_corpus_shape():
     assert len(person.alias_list()) >= 2
 
 
+def test_the_loaded_tables_are_analyzed_before_indexing_and_again_after(
+    monkeypatch,
+):
+    from django.db.backends.utils import CursorWrapper
+
+    from benchmarks import hooks
+
+    events = []
+    execute = CursorWrapper.execute
+
+    def noting_analyze(cursor, sql, params=None):
+        if sql == "ANALYZE":
+            events.append("analyze")
+        return execute(cursor, sql, params)
+
+    def noting_index(ids, out=None, jobs=1):
+        events.append("index")
+        return reindex(ids, out=out, jobs=jobs)
+
+    reindex = hooks.search_reindex
+    monkeypatch.setattr(CursorWrapper, "execute", noting_analyze)
+    monkeypatch.setattr(
+        "articles.management.commands.generate_corpus.search_reindex", noting_index
+    )
+    call_command("generate_corpus", articles=10, seed=1, verbosity=0)
+    assert events == ["analyze", "index", "analyze"]
+
+
 def test_refuses_a_database_with_articles():
     call_command("generate_corpus", articles=10, seed=1, verbosity=0)
     with pytest.raises(CommandError, match="already has articles"):

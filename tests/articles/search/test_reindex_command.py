@@ -151,6 +151,17 @@ def test_an_empty_index_is_rebuilt_with_its_gin_indexes_built_at_the_end(capsys)
     assert index_definitions() == before
     assert "fastupdate=off" in before["searchdoc_vector_gin"]
     assert search_articles("lighthouse").total == 3
+    # The planner has statistics of the tables just filled.
+    assert analyzed_tables() == {"articles_searchdoc", "articles_searchstrong"}
+
+
+def analyzed_tables():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT tablename FROM pg_stats WHERE tablename = ANY(%s)",
+            [["articles_searchdoc", "articles_searchstrong"]],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 @postgres_only

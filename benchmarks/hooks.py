@@ -35,4 +35,3 @@ def search_reindex(ids, out=None, jobs=1):
             out(f"search index: {done}/{len(ids)} ({rate:.0f}/s)")
         out("search index: compacting")
     return time.monotonic() - started
-
